@@ -1,0 +1,79 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type express from 'express';
+import type { Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import type { AppConfig } from './config/app-config.js';
+import { HealthService } from './health/health.service.js';
+
+export const API_PREFIX = 'api/v1';
+
+/** Express `trust proxy`: booleans and hop counts as such, anything else (e.g. `loopback`) as text. */
+function trustProxySetting(value: string | undefined): boolean | number | string {
+  if (value === undefined) return false;
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * Builds the whole HTTP application exactly as production runs it; `main.ts` only listens.
+ * Tests call this too, so they exercise the same pipes, filter, prefix and root routes.
+ */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', trustProxySetting(config.trustProxy));
+  app.disable('x-powered-by');
+
+  const anyOrigin = config.corsAllowedOrigins === '*';
+  const origins = new Set(anyOrigin ? [] : config.corsAllowedOrigins);
+  app.enableCors({
+    origin: (origin, callback) => callback(null, origin !== undefined && (anyOrigin || origins.has(origin)) ? origin : false),
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-ID', 'X-CSRF-Token'],
+    exposedHeaders: ['X-Request-ID', 'Retry-After'],
+    optionsSuccessStatus: 204,
+  });
+
+  app.setGlobalPrefix(API_PREFIX);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  registerRootRoutes(app);
+  setUpSwagger(app);
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** /health, /health/live and /version live outside the prefix, straight on Express (§3.14). */
+function registerRootRoutes(app: NestExpressApplication): void {
+  const health = app.get(HealthService);
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  http.get('/health/live', (_req: Request, res: Response) => res.json({ status: 'alive' }));
+  http.get('/health', async (_req: Request, res: Response) => {
+    const report = await health.health();
+    res.status(report.status === 'healthy' ? 200 : 503).json(report);
+  });
+  http.get('/version', (_req: Request, res: Response) => res.json(health.version()));
+}
+
+function setUpSwagger(app: NestExpressApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('StreamSpace API')
+      .setDescription('Streamed desktop and browser sessions on Kubernetes. Wire contract v1.')
+      .setVersion(app.get(HealthService).version().version)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+}

@@ -1,0 +1,32 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type FieldProblem, invalidRequest } from './api-error.js';
+
+function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = /^\d+$/.test(error.property)
+      ? `${prefix}[${error.property}]`
+      : prefix
+        ? `${prefix}.${error.property}`
+        : error.property;
+    // class-validator's default messages start with the property name; the field is named once.
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message,
+    }));
+    return own.concat(flatten(error.children ?? [], field));
+  });
+}
+
+/**
+ * Unknown fields are stripped, never rejected (the UI sends extras, api-contract §3.14); every
+ * failure becomes the §1.4 envelope.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: false,
+    transform: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => invalidRequest(flatten(errors)),
+  });
+}

@@ -1,0 +1,18 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { buildDataSourceOptions } from './database.options.js';
+import { DatabaseHealthService } from './database-health.service.js';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config.database), autoLoadEntities: true }),
+    }),
+  ],
+  providers: [DatabaseHealthService],
+  exports: [DatabaseHealthService],
+})
+export class DatabaseModule {}

@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import type { DataSourceOptions } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import type { DatabaseConfig, DbSslMode } from '../config/app-config.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+function sslOptions(mode: DbSslMode): false | ConnectionOptions {
+  switch (mode) {
+    case 'disable':
+      return false;
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'verify-full':
+      return { rejectUnauthorized: true };
+  }
+}
+
+/**
+ * PostgreSQL through pg when configured, else embedded PGlite (one instance per process). Schema
+ * changes come only from migrations, run at start-up; never `synchronize`.
+ */
+export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = {
+    type: 'postgres' as const,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: ['error' as const],
+  };
+  if (database.kind === 'pglite') {
+    if (database.dataDir) mkdirSync(database.dataDir, { recursive: true });
+    return {
+      ...common,
+      driver: new PGliteDriver(database.dataDir ? { dataDir: database.dataDir } : {}).driver,
+    };
+  }
+  const connection = !('host' in database)
+    ? { url: database.url }
+    : {
+        host: database.host,
+        port: database.port,
+        username: database.user,
+        password: database.password,
+        database: database.name,
+      };
+  return {
+    ...common,
+    ...connection,
+    ssl: sslOptions(database.sslMode) as false | object,
+    extra: { max: 10, connectionTimeoutMillis: 5000 },
+  };
+}

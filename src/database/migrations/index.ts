@@ -1,0 +1,4 @@
+import { InitialSchema1764100000000 } from './1764100000000-initial-schema.js';
+
+/** Every migration, in order. Listed explicitly: ESM and jest cannot load them by glob. */
+export const MIGRATIONS = [InitialSchema1764100000000];
