@@ -17,6 +17,8 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  // Nest's console logger stays quiet in tests; failures speak through assertions.
+  setupFiles: ['<rootDir>/test/setup/quiet-logger.ts'],
 };
 
 export default {

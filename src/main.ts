@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { Logger } from 'nestjs-pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 
@@ -18,11 +20,23 @@ async function main(): Promise<void> {
   }
 
   const app = await createApp(config);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => app.getHttpServer().closeAllConnections(), SHUTDOWN_GRACE_MS).unref());
-  }
+  const logger = app.get(Logger);
+  const server: Server = app.getHttpServer();
+
+  // Stop accepting and let in-flight requests finish first; only then close watches, the
+  // database pool and WebSockets (Nest's own hooks would close the database before the server).
+  const shutdown = async (signal: NodeJS.Signals) => {
+    logger.log(`${signal} received: draining requests`);
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearTimeout(force);
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
+
   await app.listen(config.port);
-  const logger = app.get(await import('nestjs-pino').then((m) => m.Logger));
   if (config.jwt.generated) {
     logger.warn('JWT_SECRET is not set: using a random secret; tokens will not survive a restart');
   }

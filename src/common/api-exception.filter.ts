@@ -25,9 +25,13 @@ const GENERIC_LABELS: Record<number, string> = {
   429: 'Too many requests',
 };
 
-/** Errors raised by Express's body parser carry a `type` and an HTTP status. */
+/**
+ * Errors raised by Express's body parser carry a `type`; Nest's adapter wraps them in an
+ * HttpException whose `cause` is the original.
+ */
 function bodyParserError(exception: unknown): ApiError | undefined {
-  const type = (exception as { type?: unknown } | null)?.type;
+  const error = exception as { type?: unknown; cause?: { type?: unknown } } | null;
+  const type = error?.type ?? error?.cause?.type;
   if (type === 'entity.too.large') {
     return new ApiError(413, 'Payload too large', 'Request bodies are limited to 2 MiB');
   }
@@ -58,6 +62,22 @@ function databaseUnavailable(exception: unknown): ApiError | undefined {
   return undefined;
 }
 
+/** Writes the §1.4 envelope; 5xx answers carry the request id. */
+export function writeApiError(request: Request, response: Response, apiError: ApiError): void {
+  const body: ErrorBody = { error: apiError.error, message: apiError.message };
+  const { code, hint, details, retryAfter } = apiError.extra;
+  if (code !== undefined) body.code = code;
+  if (hint !== undefined) body.hint = hint;
+  if (details !== undefined) body.details = details;
+  if (apiError.status >= 500) body.requestId = String(request.id ?? '');
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+  response.status(apiError.status).json(body);
+}
+
 /**
  * The one place that writes error responses: every failure answers `{error, message, ...}`
  * (api-contract §1.4) and no stack trace ever reaches a client.
@@ -71,23 +91,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
     const apiError = this.toApiError(exception, request);
-
-    const body: ErrorBody = { error: apiError.error, message: apiError.message };
-    const { code, hint, details, retryAfter } = apiError.extra;
-    if (code !== undefined) body.code = code;
-    if (hint !== undefined) body.hint = hint;
-    if (details !== undefined) body.details = details;
-    if (apiError.status >= 500) {
-      body.requestId = String(request.id ?? '');
-      if (apiError.status === 500) this.logger.error({ err: exception, requestId: request.id }, 'request failed');
-      else this.logger.warn({ err: { message: String((exception as Error)?.message) } }, apiError.error);
-    }
-    if (response.headersSent) {
-      response.end();
-      return;
-    }
-    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
-    response.status(apiError.status).json(body);
+    if (apiError.status === 500) this.logger.error({ err: exception, requestId: request.id }, 'request failed');
+    else if (apiError.status > 500) this.logger.warn(`${apiError.error}: ${apiError.message}`);
+    writeApiError(request, response, apiError);
   }
 
   private toApiError(exception: unknown, request: Request): ApiError {

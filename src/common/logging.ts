@@ -26,7 +26,8 @@ export function loggerParams(config: AppConfig): Params {
       level: config.logLevel,
       timestamp: stdTimeFunctions.isoTime,
       genReqId: requestId,
-      customAttributeKeys: { reqId: 'requestId' },
+      // Every line logged while serving a request carries its id.
+      customProps: (req) => ({ requestId: req.id }),
       autoLogging: { ignore: (req) => req.url === '/health/live' },
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]', '*.password', '*.token'],

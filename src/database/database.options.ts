@@ -29,7 +29,8 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: ['error' as const],
+    // Failures surface as exceptions to the caller, which logs them with the request id.
+    logging: false,
   };
   if (database.kind === 'pglite') {
     if (database.dataDir) mkdirSync(database.dataDir, { recursive: true });

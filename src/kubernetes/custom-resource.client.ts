@@ -93,9 +93,9 @@ export class CustomResourceClient<T extends CustomResource> {
    * Read-modify-replace for changes a merge patch cannot express. A stale resourceVersion is
    * retried with a fresh read; after that the caller gets 409 Conflict.
    */
-  async modify(name: string, mutate: (current: T) => T): Promise<T> {
+  async modify(name: string, mutate: (current: T) => T | Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const next = mutate(structuredClone(await this.get(name)));
+      const next = await mutate(structuredClone(await this.get(name)));
       try {
         const replaced = (await this.requests.send(this.operation('update', name), (options) =>
           this.api.replaceNamespacedCustomObject({ ...this.target(), name, body: next }, options),

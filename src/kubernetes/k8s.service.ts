@@ -1,5 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CustomObjectsApi, type KubeConfig, Watch } from '@kubernetes/client-node';
+import type { Writable } from 'node:stream';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  Log,
+  type V1Deployment,
+  type V1Pod,
+  Watch,
+} from '@kubernetes/client-node';
 import { AppConfig } from '../config/app-config.js';
 import { CustomResourceClient } from './custom-resource.client.js';
 import { KUBE_CONFIG } from './kube-config.js';
@@ -20,6 +30,14 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ER
 
 export interface WatchHandle {
   abort(): void;
+}
+
+export interface PodLogOptions {
+  container?: string;
+  tailLines?: number;
+  timestamps?: boolean;
+  previous?: boolean;
+  sinceSeconds?: number;
 }
 
 /** Per-call budget and concurrency bound (api-contract §1.6). */
@@ -44,10 +62,16 @@ export class K8sService {
   });
   private readonly writeListeners = new Set<WriteListener>();
   private readonly watcher: Watch;
+  private readonly logs: Log;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
 
   constructor(config: AppConfig, @Inject(KUBE_CONFIG) kubeConfig: KubeConfig) {
     this.namespace = config.namespace;
     this.watcher = new Watch(kubeConfig);
+    this.logs = new Log(kubeConfig);
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.apps = kubeConfig.makeApiClient(AppsV1Api);
     const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
     const notify: WriteListener = (resource, change, object) => {
       for (const listener of this.writeListeners) listener(resource, change, object);
@@ -57,6 +81,53 @@ export class K8sService {
     this.sessions = client<SessionResource>(SESSION_KIND);
     this.templates = client<TemplateResource>(TEMPLATE_KIND);
     this.applicationInstalls = client<ApplicationInstallResource>(APPLICATION_INSTALL_KIND);
+  }
+
+  // Core resources. Each method names its operation so failures map as api-contract §1.7 says.
+
+  createDeployment(namespace: string, body: V1Deployment): Promise<V1Deployment> {
+    const operation = { verb: 'create', resource: 'deployments', kind: 'Deployment', namespace, name: body.metadata?.name } as const;
+    return this.requests.send(operation, (options) => this.apps.createNamespacedDeployment({ namespace, body }, options));
+  }
+
+  async deleteDeployment(namespace: string, name: string): Promise<void> {
+    const operation = { verb: 'delete', resource: 'deployments', kind: 'Deployment', namespace, name } as const;
+    await this.requests.send(operation, (options) =>
+      this.apps.deleteNamespacedDeployment({ namespace, name, propagationPolicy: 'Background' }, options),
+    );
+  }
+
+  async listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {
+    const operation = { verb: 'list', resource: 'pods', kind: 'Pod', namespace } as const;
+    const list = await this.requests.send(operation, (options) => this.core.listNamespacedPod({ namespace, labelSelector }, options));
+    return list.items;
+  }
+
+  getPod(namespace: string, name: string): Promise<V1Pod> {
+    const operation = { verb: 'get', resource: 'pods', kind: 'Pod', namespace, name } as const;
+    return this.requests.send(operation, (options) => this.core.readNamespacedPod({ namespace, name }, options));
+  }
+
+  /** The log as text (what `kubectl logs` prints). */
+  readPodLog(namespace: string, name: string, logOptions: PodLogOptions = {}): Promise<string> {
+    const operation = { verb: 'get', resource: 'pods/log', kind: 'Pod', namespace, name } as const;
+    return this.requests.send(operation, (options) =>
+      this.core.readNamespacedPodLog({ namespace, name, ...logOptions }, options),
+    );
+  }
+
+  /**
+   * Follows a pod's log into `sink` (piped, so a slow sink slows the read instead of buffering).
+   * The sink ends when the log ends; abort the handle when the reader goes away.
+   */
+  async followPodLog(namespace: string, name: string, sink: Writable, logOptions: PodLogOptions = {}): Promise<WatchHandle> {
+    const operation = { verb: 'get', resource: 'pods/log', kind: 'Pod', namespace, name } as const;
+    const { container: requested, ...rest } = logOptions;
+    const container = requested ?? (await this.getPod(namespace, name)).spec?.containers[0]?.name ?? '';
+    const controller = await this.requests.send(operation, () =>
+      this.logs.log(namespace, name, container, sink, { ...rest, follow: true }),
+    );
+    return { abort: () => controller.abort() };
   }
 
   /** Subscribes to the objects that writes through this service returned. */

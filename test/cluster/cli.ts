@@ -1,8 +1,14 @@
 // `npm run cluster [lite|full]`: a local control plane that stays up until Ctrl-C / SIGTERM.
+// `--state-file PATH` writes {kubeconfigPath, podLogFile, ...} as JSON once it is ready; jest's
+// global setup uses that, because it cannot load the ESM harness in-process.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClusterMode, ControlPlane, resolveBinDir } from './control-plane.js';
 
-const mode = (process.argv[2] ?? 'full') as ClusterMode;
+const args = process.argv.slice(2);
+const stateFileFlag = args.indexOf('--state-file');
+const stateFile = stateFileFlag >= 0 ? args.splice(stateFileFlag, 2)[1] : undefined;
+const mode = (args[0] ?? 'full') as ClusterMode;
 if (mode !== 'lite' && mode !== 'full') {
   console.error('usage: npm run cluster [lite|full]');
   process.exit(2);
@@ -19,6 +25,10 @@ try {
 }
 
 const cluster = await ControlPlane.start({ mode, binDir, log });
+if (stateFile) {
+  const { kubeconfigPath, podLogFile, apiServerUrl, workDir, fakeNodeNames } = cluster;
+  writeFileSync(stateFile, JSON.stringify({ kubeconfigPath, podLogFile, apiServerUrl, workDir, fakeNodeNames }));
+}
 const kubectl = join(binDir, 'kubectl');
 console.log(`
 ${mode} control plane running at ${cluster.apiServerUrl}
@@ -29,11 +39,19 @@ ${mode} control plane running at ${cluster.apiServerUrl}
 
 Press Ctrl-C to stop.`);
 
-const shutdown = async (signal: NodeJS.Signals) => {
-  log(`${signal}: stopping`);
+let stopping = false;
+const shutdown = async (reason: string) => {
+  if (stopping) return;
+  stopping = true;
+  log(`${reason}: stopping`);
   await cluster.stop();
   log('stopped');
   process.exit(0);
 };
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// `kill <npm pid>` (SIGTERM) kills npm's `sh -c` wrapper and orphans this process: stop with it.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void shutdown('parent process exited');
+}, 1_000);

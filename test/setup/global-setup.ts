@@ -1,11 +1,51 @@
+// Loaded by jest outside its ESM module system: only package imports here, no project files.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
-import { ControlPlane } from '../cluster/control-plane.js';
-import { ADMIN_DATABASE_URL, databaseUrl } from '../support/database.js';
 
 declare global {
   // Handed from global setup to global teardown (same process).
-  var __STREAMSPACE_TEST__: { controlPlane: ControlPlane; database: string } | undefined;
+  var __STREAMSPACE_TEST__: { cluster: ChildProcess; database: string; adminUrl: string; stateDir: string } | undefined;
+}
+
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const CLUSTER_START_TIMEOUT_MS = 120_000;
+
+export async function runAdminSql(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts `test/cluster/cli.ts full` and resolves with its state once the cluster is ready. */
+function startCluster(stateFile: string): Promise<{ cluster: ChildProcess; state: Record<string, string> }> {
+  const cluster = spawn(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', 'test/cluster/cli.ts', 'full', '--state-file', stateFile],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  cluster.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (existsSync(stateFile)) {
+        clearInterval(poll);
+        resolve({ cluster, state: JSON.parse(readFileSync(stateFile, 'utf8')) });
+      } else if (cluster.exitCode !== null || Date.now() - started > CLUSTER_START_TIMEOUT_MS) {
+        clearInterval(poll);
+        cluster.kill('SIGKILL');
+        reject(new Error(`test control plane did not start:\n${stderr}`));
+      }
+    }, 100);
+  });
 }
 
 /**
@@ -15,27 +55,19 @@ declare global {
  */
 export default async function globalSetup(): Promise<void> {
   const database = `streamspace_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-
-  let controlPlane: ControlPlane;
+  await runAdminSql(ADMIN_URL, `CREATE DATABASE ${database}`);
+  const stateDir = mkdtempSync(join(tmpdir(), 'streamspace-jest-'));
   try {
-    controlPlane = await ControlPlane.start({ mode: 'full' });
+    const { cluster, state } = await startCluster(join(stateDir, 'cluster.json'));
+    globalThis.__STREAMSPACE_TEST__ = { cluster, database, adminUrl: ADMIN_URL, stateDir };
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${database}`;
+    process.env.DATABASE_URL = url.toString();
+    process.env.KUBECONFIG = state.kubeconfigPath;
+    process.env.STREAMSPACE_TEST_POD_LOG_FILE = state.podLogFile;
   } catch (error) {
-    await dropDatabase(database);
+    await runAdminSql(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    rmSync(stateDir, { recursive: true, force: true });
     throw error;
   }
-  globalThis.__STREAMSPACE_TEST__ = { controlPlane, database };
-  process.env.DATABASE_URL = databaseUrl(database);
-  process.env.KUBECONFIG = controlPlane.kubeconfigPath;
-  process.env.STREAMSPACE_TEST_POD_LOG_FILE = controlPlane.podLogFile;
-}
-
-export async function dropDatabase(database: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
 }

@@ -1,8 +1,21 @@
-import { dropDatabase } from './global-setup.js';
+// Loaded by jest outside its ESM module system: only package imports here, no project files.
+import { rmSync } from 'node:fs';
+import pg from 'pg';
 
+/** Stops the control plane (its CLI stops every process it started) and drops the database. */
 export default async function globalTeardown(): Promise<void> {
   const state = globalThis.__STREAMSPACE_TEST__;
   if (!state) return;
   globalThis.__STREAMSPACE_TEST__ = undefined;
-  await Promise.allSettled([state.controlPlane.stop(), dropDatabase(state.database)]);
+  const stopped = new Promise<void>((resolve) => {
+    if (state.cluster.exitCode !== null) return resolve();
+    state.cluster.once('exit', () => resolve());
+    state.cluster.kill('SIGTERM');
+  });
+  const client = new pg.Client({ connectionString: state.adminUrl });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${state.database} WITH (FORCE)`);
+  await client.end();
+  await stopped;
+  rmSync(state.stateDir, { recursive: true, force: true });
 }

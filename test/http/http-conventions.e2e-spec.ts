@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { startTestApp } from '../support/test-app.js';
+
+describe('HTTP conventions (api-contract §1)', () => {
+  let app: NestExpressApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    ({ app, url } = await startTestApp({ CORS_ALLOWED_ORIGINS: 'http://localhost:5173' }));
+  });
+  afterAll(() => app?.close());
+
+  it('answers unknown routes and methods with the 404 envelope', async () => {
+    await request(url).delete('/api/v1/foo?x=1').expect(404, { error: 'Not found', message: 'No route for DELETE /api/v1/foo' });
+    await request(url).post('/api/v1/health').expect(404, { error: 'Not found', message: 'No route for POST /api/v1/health' });
+    await request(url).get('/nowhere').expect(404, { error: 'Not found', message: 'No route for GET /nowhere' });
+  });
+
+  it('answers a malformed JSON body with 400 and an oversized one with 413', async () => {
+    const malformed = await request(url).post('/api/v1/anything').set('Content-Type', 'application/json').send('{bad').expect(400);
+    expect(malformed.body).toEqual({ error: 'Invalid request', message: 'body: must be a JSON object' });
+    const huge = JSON.stringify({ blob: 'x'.repeat(2 * 1024 * 1024 + 10) });
+    await request(url)
+      .post('/api/v1/anything')
+      .set('Content-Type', 'application/json')
+      .send(huge)
+      .expect(413, { error: 'Payload too large', message: 'Request bodies are limited to 2 MiB' });
+  });
+
+  it('echoes a client request id, or makes one, on every response', async () => {
+    const echoed = await request(url).get('/api/v1/version').set('X-Request-ID', 'client-id-123').expect(200);
+    expect(echoed.headers['x-request-id']).toBe('client-id-123');
+    const made = await request(url).get('/api/v1/nope').expect(404);
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const tooLong = await request(url).get('/api/v1/version').set('X-Request-ID', 'x'.repeat(129)).expect(200);
+    expect(tooLong.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('marks every /api/v1 response as not cacheable', async () => {
+    const ok = await request(url).get('/api/v1/version').expect(200);
+    expect(ok.headers['cache-control']).toBe('no-store');
+    const missing = await request(url).get('/api/v1/nope').expect(404);
+    expect(missing.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers CORS preflights for allowed origins only', async () => {
+    const allowed = await request(url)
+      .options('/api/v1/version')
+      .set('Origin', 'http://localhost:5173')
+      .set('Access-Control-Request-Method', 'PATCH')
+      .expect(204);
+    expect(allowed.headers).toMatchObject({
+      'access-control-allow-origin': 'http://localhost:5173',
+      'access-control-allow-credentials': 'true',
+      'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
+      'access-control-allow-headers': 'Authorization,Content-Type,X-Request-ID,X-CSRF-Token',
+    });
+    expect(allowed.headers.vary).toContain('Origin');
+    const simple = await request(url).get('/api/v1/version').set('Origin', 'http://localhost:5173').expect(200);
+    expect(simple.headers['access-control-expose-headers']).toBe('X-Request-ID,Retry-After');
+
+    const refused = await request(url).options('/api/v1/version').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('publishes Swagger UI and an OpenAPI document with bearer auth', async () => {
+    const ui = await request(url).get('/api/docs/').expect(200);
+    expect(ui.text).toContain('swagger-ui');
+    const document = await request(url).get('/api/docs-json').expect(200);
+    expect(document.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(Object.keys(document.body.paths)).toEqual(expect.arrayContaining(['/api/v1/health', '/api/v1/version']));
+  });
+
+  it('serves liveness at the root', async () => {
+    await request(url).get('/health/live').expect(200, { status: 'alive' });
+  });
+});

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ControlPlane } from '../cluster/control-plane.js';
+import type { SessionCache } from '../../src/kubernetes/resource-caches.js';
+import { eventually, kubectl } from '../support/kubectl.js';
+import { startKubernetesModule } from '../support/kubernetes.js';
+
+const sessionYaml = (name: string, state = 'running') => `
+apiVersion: stream.space/v1alpha1
+kind: Session
+metadata: {name: ${name}, namespace: streamspace}
+spec: {user: bob, template: firefox, state: ${state}}
+`;
+
+/** A private API server for this file, so stopping it does not disturb other tests. */
+describe('Session watch cache against a real API server', () => {
+  let plane: ControlPlane;
+  let cache: SessionCache;
+  let close: () => Promise<void>;
+  const run = (args: string[], input?: string) => kubectl(args, input, plane.kubeconfigPath);
+
+  beforeAll(async () => {
+    plane = await ControlPlane.start({ mode: 'lite' });
+    ({ sessions: cache, close } = await startKubernetesModule({ KUBECONFIG: plane.kubeconfigPath }));
+    await cache.ready;
+  });
+  afterAll(async () => {
+    await close?.();
+    await plane?.stop();
+  });
+
+  it('sees objects created, changed and deleted by other clients', async () => {
+    await run(['apply', '-f', '-'], sessionYaml('bob-one'));
+    await eventually(() => expect(cache.get('bob-one')?.spec.state).toBe('running'));
+    await run(['apply', '-f', '-'], sessionYaml('bob-one', 'hibernated'));
+    await eventually(() => expect(cache.get('bob-one')?.spec.state).toBe('hibernated'));
+    await run(['delete', 'sessions.stream.space', 'bob-one', '-n', 'streamspace']);
+    await eventually(() => expect(cache.get('bob-one')).toBeUndefined());
+  });
+
+  it('resyncs after the API server restarts and misses nothing changed around the outage', async () => {
+    await run(['apply', '-f', '-'], sessionYaml('bob-keep') + '---' + sessionYaml('bob-gone') + '---' + sessionYaml('bob-change'));
+    await eventually(() => expect(cache.size).toBe(3));
+    const restartsBefore = cache.restarts;
+
+    await plane.stopApiServer();
+    await eventually(() => expect(cache.restarts).toBeGreaterThan(restartsBefore), 20_000, 100);
+    await plane.startApiServer();
+    // Changed while the cache is still backing off from the outage.
+    await run(['delete', 'sessions.stream.space', 'bob-gone', '-n', 'streamspace']);
+    await run(['apply', '-f', '-'], sessionYaml('bob-change', 'terminated') + '---' + sessionYaml('bob-new'));
+
+    await eventually(
+      () => {
+        expect(cache.list().map((s) => s.metadata.name).sort()).toEqual(['bob-change', 'bob-keep', 'bob-new']);
+        expect(cache.get('bob-change')?.spec.state).toBe('terminated');
+      },
+      45_000,
+      100,
+    );
+
+    // And the watch works again afterwards.
+    await run(['delete', 'sessions.stream.space', 'bob-keep', '-n', 'streamspace']);
+    await eventually(() => expect(cache.get('bob-keep')).toBeUndefined(), 45_000, 100);
+  }, 120_000);
+});

@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { resolveBinDir } from '../cluster/control-plane.js';
+
+/**
+ * Runs the harness's kubectl against the run's cluster (KUBECONFIG), so tests can change
+ * objects "behind the server's back", exactly as another client would.
+ */
+export function kubectl(args: string[], input?: string, kubeconfig = process.env.KUBECONFIG): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      join(resolveBinDir(), 'kubectl'),
+      ['--kubeconfig', kubeconfig ?? '', ...args],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => (error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout)),
+    );
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
