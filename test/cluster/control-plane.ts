@@ -82,15 +82,21 @@ function assertBinaries(dir: string): void {
 // interrupted run leaves no etcd/apiserver behind. Must be synchronous.
 const exitHooks = new Set<() => void>();
 const runExitHooks = () => exitHooks.forEach((hook) => hook());
+// A signal ends the process without an 'exit' event: kill the children, then die of the signal.
+const onSignal = (signal: NodeJS.Signals) => {
+  runExitHooks();
+  process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+};
 
 function addExitHook(hook: () => void): void {
-  if (exitHooks.size === 0) process.on('exit', runExitHooks);
+  if (exitHooks.size === 0) process.on('exit', runExitHooks).on('SIGINT', onSignal).on('SIGTERM', onSignal);
   exitHooks.add(hook);
 }
 
 function removeExitHook(hook: () => void): void {
   exitHooks.delete(hook);
-  if (exitHooks.size === 0) process.off('exit', runExitHooks);
+  if (exitHooks.size === 0) process.off('exit', runExitHooks).off('SIGINT', onSignal).off('SIGTERM', onSignal);
 }
 
 export class ControlPlane {
