@@ -27,8 +27,8 @@ export default {
     {
       ...common,
       displayName: 'integration',
-      // Real API servers and databases: hooks start clusters and apps.
-      testTimeout: 60_000,
+      // Real API servers and databases: hooks start clusters and apps (testTimeout is global-only).
+      setupFilesAfterEnv: ['<rootDir>/test/setup/integration-timeout.ts'],
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
