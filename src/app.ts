@@ -5,7 +5,7 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { ApiError } from './common/api-error.js';
+import { routeNotFound } from './common/api-error.js';
 import { ApiExceptionFilter, writeApiError } from './common/api-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
@@ -52,9 +52,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   setUpSwagger(app);
   await app.init();
   // Nest answers unknown routes only under the prefix; everything else ends here.
-  app.use((req: Request, res: Response) =>
-    writeApiError(req, res, new ApiError(404, 'Not found', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`)),
-  );
+  app.use((req: Request, res: Response) => writeApiError(req, res, routeNotFound(req.method, req.originalUrl)));
   return app;
 }
 

@@ -30,3 +30,8 @@ export function invalidRequest(problems: FieldProblem[]): ApiError {
   const first = problems[0] ?? { field: 'body', message: 'is invalid' };
   return new ApiError(400, 'Invalid request', `${first.field}: ${first.message}`, { details: problems });
 }
+
+/** 404 for a method and path no route serves (api-contract §1.4), without the query string. */
+export function routeNotFound(method: string, url: string): ApiError {
+  return new ApiError(404, 'Not found', `No route for ${method} ${url.split('?')[0]}`);
+}

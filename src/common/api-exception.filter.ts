@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ApiError } from './api-error.js';
+import { ApiError, routeNotFound } from './api-error.js';
+import { redactConnectionStrings } from './dependency-check.js';
 
 interface ErrorBody {
   error: string;
@@ -54,8 +55,7 @@ function databaseUnavailable(exception: unknown): ApiError | undefined {
     (typeof code === 'string' && DB_UNAVAILABLE_CODES.has(code)) ||
     /Connection terminated|timeout exceeded when trying to connect/i.test(message)
   ) {
-    // The driver's text minus anything that looks like a connection string.
-    return new ApiError(503, 'Database unavailable', message.replace(/postgres(ql)?:\/\/\S+/g, '<database>'), {
+    return new ApiError(503, 'Database unavailable', redactConnectionStrings(message), {
       retryAfter: 5,
     });
   }
@@ -104,7 +104,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       // Nest's router answers unknown routes with a NotFoundException("Cannot GET /x").
       if (status === 404 && /^Cannot [A-Z]+ /.test(exception.message)) {
-        return new ApiError(404, 'Not found', `No route for ${request.method} ${request.originalUrl.split('?')[0]}`);
+        return routeNotFound(request.method, request.originalUrl);
       }
       if (status < 500) {
         const label = GENERIC_LABELS[status] ?? 'Request failed';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { DatabaseHealthService, type DatabaseCheck } from '../database/database-health.service.js';
+import type { DependencyCheck } from '../common/dependency-check.js';
+import { DatabaseHealthService } from '../database/database-health.service.js';
 import { KubernetesHealthService } from '../kubernetes/kubernetes-health.service.js';
 
 const PACKAGE_VERSION: string = JSON.parse(
@@ -12,7 +13,7 @@ export interface HealthReport {
   status: 'healthy' | 'unhealthy';
   service: 'streamspace-api';
   version: string;
-  checks: { database: DatabaseCheck; kubernetes: DatabaseCheck };
+  checks: { database: DependencyCheck; kubernetes: DependencyCheck };
   timestamp: string;
 }
 

@@ -1,16 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { withTimeout } from '../common/with-timeout.js';
+import { checkDependency, type DependencyCheck } from '../common/dependency-check.js';
 import { K8sService } from './k8s.service.js';
 import { KubernetesUnavailableError } from './kubernetes-errors.js';
 import { CUSTOM_RESOURCE_KINDS, STREAM_SPACE_GROUP } from './resources.js';
-
-export interface KubernetesCheck {
-  status: 'up' | 'down';
-  latencyMs: number;
-  error?: string;
-}
-
-const CHECK_TIMEOUT_MS = 2000;
 
 /**
  * Whether the API server answers and serves our CRDs. Missing CRDs are reported (logs, health),
@@ -43,18 +35,12 @@ export class KubernetesHealthService implements OnApplicationBootstrap {
     );
   }
 
-  /** api-contract §3.13: list Sessions with limit=1 (proves reachability, CRD and permission), 2 s. */
-  async check(): Promise<KubernetesCheck> {
-    const started = performance.now();
-    try {
-      await withTimeout(this.k8s.sessions.list({ limit: 1 }), CHECK_TIMEOUT_MS);
-      return { status: 'up', latencyMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      const message = this.isMissingApi(error)
-        ? `CRD sessions.${STREAM_SPACE_GROUP} is not installed`
-        : (error as Error).message;
-      return { status: 'down', latencyMs: Math.round(performance.now() - started), error: message };
-    }
+  /** api-contract §3.13: list Sessions with limit=1 (proves reachability, CRD and permission). */
+  check(): Promise<DependencyCheck> {
+    return checkDependency(
+      () => this.k8s.sessions.list({ limit: 1 }),
+      (error) => (this.isMissingApi(error) ? `CRD sessions.${STREAM_SPACE_GROUP} is not installed` : (error as Error).message),
+    );
   }
 
   private isMissingApi(error: unknown): boolean {

@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { WatchEventType, WatchHandle } from './k8s.service.js';
 import type { StoredObject } from './resources.js';
+import { eventually } from '../../test/support/eventually.js';
 import { type CacheEvent, WatchCache, type WatchCacheTiming, type WatchSource } from './watch-cache.js';
 
 type Obj = StoredObject & { data?: string };
@@ -57,19 +58,6 @@ const FAST: WatchCacheTiming = {
   backoffInitialMs: 10,
   backoffMaxMs: 40,
 };
-
-async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-}
 
 describe('WatchCache', () => {
   beforeAll(() => Logger.overrideLogger(false));

@@ -541,7 +541,7 @@ interface NodeList {
 }
 
 /** Free loopback ports: bind port 0, read the port the kernel chose, close. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => {
       const server = createServer();

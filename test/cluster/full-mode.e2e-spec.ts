@@ -2,7 +2,8 @@ import { appendFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { K8sService } from '../../src/kubernetes/k8s.service.js';
-import { eventually, kubectl } from '../support/kubectl.js';
+import { eventually } from '../support/eventually.js';
+import { kubectl } from '../support/kubectl.js';
 import { startKubernetesModule } from '../support/kubernetes.js';
 
 const logLine = (text: string) => `${new Date().toISOString()} stdout F ${text}\n`;

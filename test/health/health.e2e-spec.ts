@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ControlPlane } from '../cluster/control-plane.js';
-import { eventually, kubectl } from '../support/kubectl.js';
+import { eventually } from '../support/eventually.js';
+import { kubectl } from '../support/kubectl.js';
 import { startTestApp } from '../support/test-app.js';
 
 const CRD_DIR = new URL('../../helm/streamspace-api/crds', import.meta.url).pathname;

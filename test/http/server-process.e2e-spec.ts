@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { eventually } from '../support/kubectl.js';
-import { freePort, type ServerProcess, spawnServer } from '../support/server-process.js';
+import { eventually } from '../support/eventually.js';
+import { freePorts } from '../cluster/control-plane.js';
+import { type ServerProcess, spawnServer } from '../support/server-process.js';
 
 describe('the server process', () => {
   let server: ServerProcess | undefined;
@@ -17,7 +18,7 @@ describe('the server process', () => {
   }, 60_000);
 
   it('logs JSON lines with the request id, never the token, and drains in-flight requests on SIGTERM', async () => {
-    const port = await freePort();
+    const [port] = await freePorts(1);
     server = spawnServer({
       API_PORT: String(port),
       DATABASE_URL: process.env.DATABASE_URL,

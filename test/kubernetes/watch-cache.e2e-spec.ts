@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ControlPlane } from '../cluster/control-plane.js';
 import type { SessionCache } from '../../src/kubernetes/resource-caches.js';
-import { eventually, kubectl } from '../support/kubectl.js';
+import { eventually } from '../support/eventually.js';
+import { kubectl } from '../support/kubectl.js';
 import { startKubernetesModule } from '../support/kubernetes.js';
 
 const sessionYaml = (name: string, state = 'running') => `

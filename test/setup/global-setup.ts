@@ -8,10 +8,11 @@ import pg from 'pg';
 
 declare global {
   // Handed from global setup to global teardown (same process).
-  var __STREAMSPACE_TEST__: { cluster: ChildProcess; database: string; adminUrl: string; stateDir: string } | undefined;
+  var __STREAMSPACE_TEST__: { cluster: ChildProcess; dropDatabase: () => Promise<void>; stateDir: string } | undefined;
 }
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The machine's PostgreSQL (trust auth); override with TEST_POSTGRES_URL. */
+export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CLUSTER_START_TIMEOUT_MS = 120_000;
 
 export async function runAdminSql(adminUrl: string, sql: string): Promise<void> {
@@ -56,17 +57,18 @@ function startCluster(stateFile: string): Promise<{ cluster: ChildProcess; state
 export default async function globalSetup(): Promise<void> {
   const database = `streamspace_test_${randomBytes(6).toString('hex')}`;
   await runAdminSql(ADMIN_URL, `CREATE DATABASE ${database}`);
+  const dropDatabase = () => runAdminSql(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   const stateDir = mkdtempSync(join(tmpdir(), 'streamspace-jest-'));
   try {
     const { cluster, state } = await startCluster(join(stateDir, 'cluster.json'));
-    globalThis.__STREAMSPACE_TEST__ = { cluster, database, adminUrl: ADMIN_URL, stateDir };
+    globalThis.__STREAMSPACE_TEST__ = { cluster, dropDatabase, stateDir };
     const url = new URL(ADMIN_URL);
     url.pathname = `/${database}`;
     process.env.DATABASE_URL = url.toString();
     process.env.KUBECONFIG = state.kubeconfigPath;
     process.env.STREAMSPACE_TEST_POD_LOG_FILE = state.podLogFile;
   } catch (error) {
-    await runAdminSql(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await dropDatabase();
     rmSync(stateDir, { recursive: true, force: true });
     throw error;
   }

@@ -1,6 +1,5 @@
 // Loaded by jest outside its ESM module system: only package imports here, no project files.
 import { rmSync } from 'node:fs';
-import pg from 'pg';
 
 /** Stops the control plane (its CLI stops every process it started) and drops the database. */
 export default async function globalTeardown(): Promise<void> {
@@ -12,10 +11,7 @@ export default async function globalTeardown(): Promise<void> {
     state.cluster.once('exit', () => resolve());
     state.cluster.kill('SIGTERM');
   });
-  const client = new pg.Client({ connectionString: state.adminUrl });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${state.database} WITH (FORCE)`);
-  await client.end();
+  await state.dropDatabase();
   await stopped;
   rmSync(state.stateDir, { recursive: true, force: true });
 }

@@ -17,15 +17,3 @@ export function kubectl(args: string[], input?: string, kubeconfig = process.env
     if (input !== undefined) child.stdin?.end(input);
   });
 }
-
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}
