@@ -1,5 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
 import { jsonBodyParser, noStore } from './common/http-middleware.js';
 import { loggerParams } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
@@ -7,6 +9,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -18,7 +21,10 @@ export class AppModule implements NestModule {
         LoggerModule.forRoot(loggerParams(config)),
         DatabaseModule,
         KubernetesModule,
+        ScheduleModule.forRoot(),
         HealthModule,
+        AuthModule,
+        UsersModule,
       ],
     };
   }

@@ -47,7 +47,7 @@ function bodyParserError(exception: unknown): ApiError | undefined {
 
 const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001']);
 
-function databaseUnavailable(exception: unknown): ApiError | undefined {
+export function databaseUnavailable(exception: unknown): ApiError | undefined {
   const err = exception as { code?: unknown; message?: unknown; driverError?: { code?: unknown } } | null;
   const code = err?.driverError?.code ?? err?.code;
   const message = typeof err?.message === 'string' ? err.message : '';

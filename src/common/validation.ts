@@ -1,3 +1,5 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { type FieldProblem, invalidRequest } from './api-error.js';
 
@@ -29,4 +31,15 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => invalidRequest(flatten(errors)),
   });
+}
+
+/**
+ * Validates a body against a DTO class with the same whitelist rules as the global pipe, for the
+ * few routes whose contract fixes their own 400 body (login, refresh, setup).
+ */
+export function validateBody<T extends object>(dto: new () => T, body: unknown, onInvalid: () => Error): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw onInvalid();
+  const instance = plainToInstance(dto, body);
+  if (validateSync(instance, { whitelist: true, forbidNonWhitelisted: false }).length > 0) throw onInvalid();
+  return instance;
 }

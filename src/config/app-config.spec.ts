@@ -100,6 +100,10 @@ describe('loadConfig', () => {
     ['KUBECONFIG', '/nonexistent/kubeconfig'],
     ['CATALOG_FILE', '/nonexistent/catalog.yaml'],
     ['METRICS_TOKEN', 'short'],
+    ['ADMIN_PASSWORD', 'too-short'],
+    ['ADMIN_PASSWORD_RESET', 'password1234'],
+    ['LOGIN_ATTEMPTS_PER_USERNAME', '0'],
+    ['LOGIN_ATTEMPTS_PER_ADDRESS', '1e3'],
   ])('rejects %s=%s with a message naming the variable', (variable, value) => {
     const problems = problemsOf({ [variable]: value });
     expect(problems).toHaveLength(1);
@@ -116,6 +120,13 @@ describe('loadConfig', () => {
       'JWT_SECRET must be set to at least 32 characters (required when NODE_ENV=production)',
     ]);
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) })).toEqual([]);
+  });
+
+  it('explains why a bootstrap admin password is refused, without echoing it', () => {
+    expect(problemsOf({ ADMIN_PASSWORD: 'changeme1234' })).toEqual([
+      'ADMIN_PASSWORD is not acceptable: password is too common - please choose a stronger password',
+    ]);
+    expect(problemsOf({ ADMIN_PASSWORD_RESET: 'a-perfectly-fine-password' })).toEqual([]);
   });
 
   it('never echoes secret values in its messages', () => {

@@ -16,6 +16,7 @@ import {
   type ValidatorConstraintInterface,
   ValidatorConstraint,
 } from 'class-validator';
+import { passwordProblem } from '../auth/password-policy.js';
 import type { DbSslMode, LogLevel, NodeEnv } from './app-config.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -59,6 +60,17 @@ class DnsLabelList implements ValidatorConstraintInterface {
   }
   defaultMessage({ property }: ValidationArguments) {
     return `${property} must be a comma-separated list of namespace names (DNS-1123 labels)`;
+  }
+}
+
+/** Env bootstrap passwords obey the setup wizard's rules (§2.5); the message never echoes the value. */
+@ValidatorConstraint({ name: 'acceptablePassword' })
+class AcceptablePassword implements ValidatorConstraintInterface {
+  validate(password: unknown) {
+    return typeof password === 'string' && passwordProblem(password) === undefined;
+  }
+  defaultMessage({ property, value }: ValidationArguments) {
+    return `${property} is not acceptable: ${passwordProblem(String(value))}`;
   }
 }
 
@@ -119,8 +131,8 @@ class EnvironmentVariables {
   })
   JWT_SECRET?: string;
 
-  @IsOptional() ADMIN_PASSWORD?: string;
-  @IsOptional() ADMIN_PASSWORD_RESET?: string;
+  @IsOptional() @Validate(AcceptablePassword) ADMIN_PASSWORD?: string;
+  @IsOptional() @Validate(AcceptablePassword) ADMIN_PASSWORD_RESET?: string;
 
   @Transform(toList)
   @Validate(OriginList)
@@ -141,6 +153,19 @@ class EnvironmentVariables {
   @Transform(toBoolean)
   @IsIn([true, false], { message: '$property must be true or false, got "$value"' })
   RECONCILER_ENABLED: boolean = true;
+
+  /** Login throttling (api-contract §1.5): attempts per minute before 429. */
+  @Transform(toInt)
+  @IsInt({ message: '$property must be an integer 1-100000, got "$value"' })
+  @Min(1, { message: '$property must be an integer 1-100000, got "$value"' })
+  @Max(100_000, { message: '$property must be an integer 1-100000, got "$value"' })
+  LOGIN_ATTEMPTS_PER_USERNAME: number = 10;
+
+  @Transform(toInt)
+  @IsInt({ message: '$property must be an integer 1-100000, got "$value"' })
+  @Min(1, { message: '$property must be an integer 1-100000, got "$value"' })
+  @Max(100_000, { message: '$property must be an integer 1-100000, got "$value"' })
+  LOGIN_ATTEMPTS_PER_ADDRESS: number = 60;
 
   @Transform(toList)
   @Validate(DnsLabelList)

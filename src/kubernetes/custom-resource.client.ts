@@ -43,10 +43,18 @@ export class CustomResourceClient<T extends CustomResource> {
     ) as Promise<T>;
   }
 
-  async list(query: { labelSelector?: string; limit?: number; continue?: string } = {}): Promise<ListResult<T>> {
+  async list(
+    query: { labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string } = {},
+  ): Promise<ListResult<T>> {
     const list = (await this.requests.send(this.operation('list'), (options) =>
       this.api.listNamespacedCustomObject(
-        { ...this.target(), labelSelector: query.labelSelector, limit: query.limit, _continue: query.continue },
+        {
+          ...this.target(),
+          labelSelector: query.labelSelector,
+          fieldSelector: query.fieldSelector,
+          limit: query.limit,
+          _continue: query.continue,
+        },
         options,
       ),
     )) as { items: T[]; metadata?: { resourceVersion?: string; continue?: string } };

@@ -7,12 +7,14 @@ import {
   type KubeConfig,
   Log,
   type V1Deployment,
+  type V1PersistentVolumeClaim,
   type V1Pod,
   Watch,
 } from '@kubernetes/client-node';
 import { AppConfig } from '../config/app-config.js';
 import { CustomResourceClient } from './custom-resource.client.js';
 import { KUBE_CONFIG } from './kube-config.js';
+import { KubernetesNotFoundError } from './kubernetes-errors.js';
 import { KubernetesRequests, type WriteListener } from './kubernetes-requests.js';
 import {
   APPLICATION_INSTALL_KIND,
@@ -95,6 +97,17 @@ export class K8sService {
     await this.requests.send(operation, (options) =>
       this.apps.deleteNamespacedDeployment({ namespace, name, propagationPolicy: 'Background' }, options),
     );
+  }
+
+  /** The claim, or undefined when there is none. */
+  async getPersistentVolumeClaim(namespace: string, name: string): Promise<V1PersistentVolumeClaim | undefined> {
+    const operation = { verb: 'get', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespace, name } as const;
+    try {
+      return await this.requests.send(operation, (options) => this.core.readNamespacedPersistentVolumeClaim({ namespace, name }, options));
+    } catch (error) {
+      if (error instanceof KubernetesNotFoundError) return undefined;
+      throw error;
+    }
   }
 
   async listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {

@@ -73,6 +73,23 @@ describe('HTTP conventions (api-contract §1)', () => {
     expect(Object.keys(document.body.paths)).toEqual(expect.arrayContaining(['/api/v1/health', '/api/v1/version']));
   });
 
+  it('names in the OpenAPI document who may call every operation', async () => {
+    const document = await request(url).get('/api/docs-json').expect(200);
+    const operations = Object.entries(document.body.paths as Record<string, Record<string, Record<string, unknown>>>).flatMap(
+      ([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, role: operation['x-streamspace-role'] })),
+    );
+    expect(operations.filter((operation) => !['public', 'user', 'operator', 'admin'].includes(operation.role as string))).toEqual([]);
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        { route: 'POST /api/v1/auth/login', role: 'public' },
+        { route: 'GET /api/v1/users/me', role: 'user' },
+        { route: 'GET /api/v1/users', role: 'admin' },
+        { route: 'GET /api/v1/groups', role: 'user' },
+        { route: 'POST /api/v1/groups', role: 'admin' },
+      ]),
+    );
+  });
+
   it('serves liveness at the root', async () => {
     await request(url).get('/health/live').expect(200, { status: 'alive' });
   });

@@ -4,7 +4,15 @@ import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 
 /** Config as the server would parse it from the test run's environment, plus overrides. */
 export function testConfig(overrides: NodeJS.ProcessEnv = {}): AppConfig {
-  return loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    // Suites log in often from one address; the throttling suite sets its own limits.
+    LOGIN_ATTEMPTS_PER_USERNAME: '100000',
+    LOGIN_ATTEMPTS_PER_ADDRESS: '100000',
+    ...overrides,
+  });
 }
 
 /** The real application, listening on a free loopback port. */

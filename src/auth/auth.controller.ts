@@ -1,0 +1,73 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiError } from '../common/api-error.js';
+import { validateBody } from '../common/validation.js';
+import { LoginDto, LoginResponse, RefreshDto, SetupDto } from './auth.dto.js';
+import { AuthService } from './auth.service.js';
+import { LoginThrottleGuard } from './login-throttle.guard.js';
+import type { Principal } from './principal.js';
+import { CurrentUser, Public, Roles } from './roles.decorator.js';
+import { SetupService, type SetupStatus } from './setup.service.js';
+
+/** Login, refresh, logout and the first-run setup wizard (api-contract §3.1). */
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly setupService: SetupService,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(LoginThrottleGuard)
+  @ApiOperation({ summary: 'Exchange username and password for a 24 h token' })
+  @ApiBody({ type: LoginDto })
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts for this username or address' })
+  login(@Body() body: unknown): Promise<LoginResponse> {
+    const { username, password } = validateBody(
+      LoginDto,
+      body,
+      () => new ApiError(400, 'Invalid request body', 'username and password are required'),
+    );
+    return this.auth.login(username, password);
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Trade a valid token for a new one; the old one is revoked' })
+  @ApiBody({ type: RefreshDto })
+  @ApiOkResponse({ type: LoginResponse })
+  refresh(@Body() body: unknown): Promise<LoginResponse> {
+    const { token } = validateBody(RefreshDto, body, () => new ApiError(400, 'Invalid request body', 'token is required'));
+    return this.auth.refresh(token);
+  }
+
+  @Post('logout')
+  @Roles('user')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Revoke the caller's token" })
+  async logout(@CurrentUser() caller: Principal) {
+    await this.auth.logout(caller);
+    return { message: 'Logged out successfully' };
+  }
+
+  @Get('setup/status')
+  @Public()
+  @ApiOperation({ summary: 'Whether the first-run setup wizard is available' })
+  setupStatus(): Promise<SetupStatus> {
+    return this.setupService.status();
+  }
+
+  @Post('setup')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'One-shot: give the bootstrap admin its password and email' })
+  @ApiBody({ type: SetupDto })
+  setup(@Body() body: unknown) {
+    return this.setupService.setup(body);
+  }
+}

@@ -1,0 +1,36 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { ApiError } from '../common/api-error.js';
+import type { Role } from '../users/user.entity.js';
+import { Authenticator } from './authenticator.service.js';
+import { hasRole } from './principal.js';
+import { type AuthenticatedRequest, IS_PUBLIC, REQUIRED_ROLE } from './roles.decorator.js';
+
+export function insufficientRole(required: Role): ApiError {
+  const needed = required === 'admin' ? 'the admin role' : 'the operator or admin role';
+  return new ApiError(403, 'Insufficient permissions', `This action requires ${needed}`);
+}
+
+/**
+ * Global guard: every route needs a valid token unless marked @Public (§3.0), then the role its
+ * @Roles names. Order of answers as §1.5: token 401 → disabled 403 → role 403.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: Authenticator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+    const principal = await this.authenticator.authenticateHeader(request.headers.authorization);
+    request.principal = principal;
+    const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'user';
+    if (!hasRole(principal, required)) throw insufficientRole(required);
+    return true;
+  }
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '../users/users.module.js';
+import { AuthController } from './auth.controller.js';
+import { AuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { Authenticator } from './authenticator.service.js';
+import { LoginThrottleGuard } from './login-throttle.guard.js';
+import { RevokedTokenEntity } from './revoked-token.entity.js';
+import { SetupService } from './setup.service.js';
+import { TokenService } from './token.service.js';
+import { WebSocketAuthenticator } from './websocket-authenticator.service.js';
+
+/** Identity for every route: the global AuthGuard, tokens, login and setup, WebSocket admission. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([RevokedTokenEntity]),
+    UsersModule,
+  ],
+  controllers: [AuthController],
+  providers: [
+    TokenService,
+    Authenticator,
+    AuthService,
+    SetupService,
+    WebSocketAuthenticator,
+    LoginThrottleGuard,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [Authenticator, WebSocketAuthenticator, TokenService],
+})
+export class AuthModule {}

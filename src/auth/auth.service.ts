@@ -1,0 +1,89 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ApiError } from '../common/api-error.js';
+import { PasswordHasher } from '../users/password-hasher.service.js';
+import { UserEntity } from '../users/user.entity.js';
+import { toUserView } from '../users/user-view.js';
+import { UsersService } from '../users/users.service.js';
+import type { LoginResponse } from './auth.dto.js';
+import { accountDisabled, Authenticator } from './authenticator.service.js';
+import type { Principal } from './principal.js';
+import { RevokedTokenEntity, type RevocationReason } from './revoked-token.entity.js';
+import { TokenService } from './token.service.js';
+
+const invalidCredentials = () => new ApiError(401, 'Invalid credentials', 'Invalid username or password');
+const tokenRevoked = () => new ApiError(401, 'Token revoked', 'This token is no longer valid; log in again');
+
+/** Login, refresh (rotating) and logout (api-contract §3.1). */
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tokens: TokenService,
+    private readonly authenticator: Authenticator,
+    private readonly hasher: PasswordHasher,
+    private readonly users: UsersService,
+  ) {}
+
+  /** Same answer for unknown user, wrong or missing password and non-local accounts: no enumeration. */
+  async login(username: string, password: string): Promise<LoginResponse> {
+    const user = await this.db.manager
+      .createQueryBuilder(UserEntity, 'u')
+      .addSelect('u.passwordHash')
+      .where('lower(u.username) = lower(:username)', { username })
+      .getOne();
+    const usable = user?.provider === 'local' ? user.passwordHash : null;
+    if (!(await this.hasher.matches(password, usable)) || !user) throw invalidCredentials();
+    if (!user.active) throw accountDisabled();
+
+    await this.db.manager.update(UserEntity, user.id, { lastLogin: new Date() });
+    const issued = await this.tokens.issue(user);
+    // The response shows the login before this one.
+    return {
+      token: issued.token,
+      expiresAt: issued.expiresAt.toISOString(),
+      user: toUserView(user, { groups: await this.users.groupIds(user.id) }),
+    };
+  }
+
+  /** A valid token buys a new one and is revoked in the same step; a second use gets 401. */
+  async refresh(token: string): Promise<LoginResponse> {
+    const principal = await this.authenticator.authenticate(token);
+    if (!(await this.revoke(principal, 'refresh'))) throw tokenRevoked();
+    const user = await this.users.findById(principal.id);
+    if (!user) throw tokenRevoked();
+    const issued = await this.tokens.issue(user);
+    return { token: issued.token, expiresAt: issued.expiresAt.toISOString(), user: await this.users.detailedView(user) };
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    await this.revoke(principal, 'logout');
+  }
+
+  /** True when this call revoked the token, false when it already was. */
+  private async revoke(principal: Principal, reason: RevocationReason): Promise<boolean> {
+    const result = await this.db.manager
+      .createQueryBuilder()
+      .insert()
+      .into(RevokedTokenEntity)
+      .values({ jti: principal.tokenId, userId: principal.id, reason, expiresAt: principal.tokenExpiresAt })
+      .orIgnore()
+      .returning('jti')
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  /** A revoked token past its own expiry is rejected by `exp` anyway; its row can go. */
+  @Interval('purge-revoked-tokens', 60 * 60 * 1000)
+  async purgeExpiredRevocations(): Promise<void> {
+    try {
+      await this.db.manager.createQueryBuilder().delete().from(RevokedTokenEntity).where('expires_at < now()').execute();
+    } catch (error) {
+      this.logger.warn(`Could not purge expired token revocations: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '../auth/principal.js';
+import { CurrentUser, Roles } from '../auth/roles.decorator.js';
+import { QuotaLimitsDto } from '../quotas/quota-limits.dto.js';
+import { CreateGroupDto, ListGroupsQuery, UpdateGroupDto } from './group.dto.js';
+import { GroupsService } from './groups.service.js';
+
+@ApiTags('groups')
+@Roles('admin')
+@Controller('groups')
+export class GroupsController {
+  constructor(private readonly groups: GroupsService) {}
+
+  @Get()
+  @Roles('user')
+  @ApiOperation({ summary: 'Groups: all for operators and admins, own memberships for users' })
+  list(@CurrentUser() caller: Principal, @Query() query: ListGroupsQuery) {
+    return this.groups.list(caller, query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a group' })
+  create(@Body() body: CreateGroupDto) {
+    return this.groups.create(body);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One group with its members' })
+  get(@Param('id') id: string) {
+    return this.groups.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change name, display name, description, type or parent' })
+  update(@Param('id') id: string, @Body() body: UpdateGroupDto) {
+    return this.groups.update(id, body);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a group (not all-users)' })
+  async delete(@Param('id') id: string) {
+    await this.groups.delete(id);
+    return { message: 'Group deleted' };
+  }
+
+  @Post(':id/members/:userId')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add an account (id or username) to the group; idempotent' })
+  async addMember(@Param('id') id: string, @Param('userId') userId: string) {
+    await this.groups.addMember(id, userId);
+    return { message: 'Member added', groupId: id, userId };
+  }
+
+  @Delete(':id/members/:userId')
+  @ApiOperation({ summary: 'Remove an account from the group; idempotent' })
+  async removeMember(@Param('id') id: string, @Param('userId') userId: string) {
+    await this.groups.removeMember(id, userId);
+    return { message: 'Member removed', groupId: id, userId };
+  }
+
+  @Put(':id/quota')
+  @ApiOperation({ summary: "Set the group's caps for each member (null clears a value)" })
+  setQuota(@Param('id') id: string, @Body() body: QuotaLimitsDto) {
+    return this.groups.setQuota(id, body);
+  }
+}

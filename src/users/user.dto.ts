@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ROLES, type Role } from './user.entity.js';
+
+/** §2.5: always a valid Kubernetes label value. */
+export const USERNAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+/** The setup wizard's email rule (§3.1), used for every account. */
+export const EMAIL = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/;
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
+const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value);
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'alice', pattern: USERNAME.source, maxLength: 63 })
+  @IsString()
+  @Length(1, 63)
+  @Matches(USERNAME, { message: 'username must match ^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$' })
+  username!: string;
+
+  @ApiProperty({ example: 'alice@example.com' })
+  @IsString()
+  @MaxLength(254)
+  @Matches(EMAIL, { message: 'email must be a valid email address' })
+  email!: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) fullName?: string;
+
+  @ApiPropertyOptional({ enum: ROLES, default: 'user' }) @IsOptional() @IsIn(ROLES) role?: Role;
+
+  @ApiProperty({ minLength: 12, maxLength: 128 }) @IsString() password!: string;
+
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @Matches(EMAIL, { message: 'email must be a valid email address' })
+  email?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) fullName?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ minLength: 12, maxLength: 128 }) @IsOptional() @IsString() password?: string;
+}
+
+export class ListUsersQuery {
+  @ApiPropertyOptional({ description: 'Case-insensitive substring of username, email or full name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  search?: string;
+
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
+
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'active must be true or false' })
+  active?: boolean;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 1000 })
+  @Transform(toInteger)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1)
+  @Max(1000)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @Transform(toInteger)
+  @IsInt({ message: 'offset must be an integer' })
+  @Min(0)
+  @Max(2_147_483_647)
+  offset: number = 0;
+}

@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const ROLES = ['user', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+@Entity({ name: 'users' })
+export class UserEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'text' }) username!: string;
+  @Column({ type: 'text' }) email!: string;
+  @Column({ name: 'full_name', type: 'text', default: '' }) fullName!: string;
+  @Column({ type: 'text', default: 'user' }) role!: Role;
+  @Column({ type: 'text', default: 'local' }) provider!: 'local' | 'saml' | 'oidc';
+  @Column({ type: 'boolean', default: true }) active!: boolean;
+  /** bcrypt; null = cannot log in. Never leaves the server. */
+  @Column({ name: 'password_hash', type: 'text', nullable: true, select: false }) passwordHash!: string | null;
+  @Column({ name: 'last_login', type: 'timestamptz', nullable: true }) lastLogin!: Date | null;
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
+}

@@ -1,0 +1,80 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '../auth/principal.js';
+import { CurrentUser, Roles } from '../auth/roles.decorator.js';
+import { QuotaLimitsDto } from '../quotas/quota-limits.dto.js';
+import { UserQuotaView } from '../quotas/quota.view.js';
+import { QuotaService } from '../quotas/quota.service.js';
+import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './user.dto.js';
+import { UserView } from './user-view.js';
+import { userNotFound, UsersService } from './users.service.js';
+
+/** /users/me* for everyone, the rest for admins. `me` routes are declared before `:id` (§3.14). */
+@ApiTags('users')
+@Roles('admin')
+@Controller('users')
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly quotas: QuotaService,
+  ) {}
+
+  @Get('me')
+  @Roles('user')
+  @ApiOperation({ summary: 'The caller, with group ids and quota' })
+  @ApiOkResponse({ type: UserView })
+  async me(@CurrentUser() caller: Principal): Promise<UserView> {
+    const user = await this.users.findById(caller.id);
+    if (!user) throw userNotFound(caller.username);
+    return this.users.detailedView(user);
+  }
+
+  @Get('me/quota')
+  @Roles('user')
+  @ApiOperation({ summary: "The caller's effective limits and current usage" })
+  @ApiOkResponse({ type: UserQuotaView })
+  myQuota(@CurrentUser() caller: Principal): Promise<UserQuotaView> {
+    return this.quotas.quotaView(caller);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List accounts' })
+  list(@Query() query: ListUsersQuery) {
+    return this.users.list(query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create an account (joins all-users)' })
+  @ApiCreatedResponse({ type: UserView })
+  create(@Body() body: CreateUserDto): Promise<UserView> {
+    return this.users.create(body);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One account by id or username, with groups and quota' })
+  @ApiOkResponse({ type: UserView })
+  async get(@Param('id') id: string): Promise<UserView> {
+    return this.users.detailedView(await this.users.get(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change email, name, role, active flag or password' })
+  @ApiOkResponse({ type: UserView })
+  update(@Param('id') id: string, @Body() body: UpdateUserDto): Promise<UserView> {
+    return this.users.update(id, body);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete an account and its sessions' })
+  async delete(@Param('id') id: string) {
+    await this.users.delete(id);
+    return { message: 'User deleted' };
+  }
+
+  @Put(':id/quota')
+  @ApiOperation({ summary: "Set the account's own quota row (null clears a value)" })
+  @ApiOkResponse({ type: UserQuotaView })
+  setQuota(@Param('id') id: string, @Body() body: QuotaLimitsDto): Promise<UserQuotaView> {
+    return this.users.setQuota(id, body);
+  }
+}

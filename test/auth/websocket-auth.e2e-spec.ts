@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WebSocket, WebSocketServer } from 'ws';
+import { type WebSocketAdmission, WebSocketAuthenticator } from '../../src/auth/websocket-authenticator.service.js';
+import { createAccount, type TestAccount } from '../support/accounts.js';
+import { startTestApp } from '../support/test-app.js';
+
+/** What a client sees: the upgrade's answer, and the agreed subprotocol when it opened. */
+function connect(url: string, options: { protocols?: string[]; origin?: string } = {}) {
+  return new Promise<{ status: number; protocol?: string; body?: unknown }>((resolve, reject) => {
+    const socket = new WebSocket(url, options.protocols ?? [], { origin: options.origin });
+    socket.on('open', () => {
+      resolve({ status: 101, protocol: socket.protocol });
+      socket.close();
+    });
+    socket.on('unexpected-response', (_req, res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    socket.on('error', reject);
+  });
+}
+
+describe('WebSocket admission with the REST token (§8.1)', () => {
+  let app: NestExpressApplication;
+  let server: Server;
+  let base: string;
+  let user: TestAccount;
+  let operator: TestAccount;
+
+  beforeAll(async () => {
+    let url: string;
+    ({ app, url } = await startTestApp({ CORS_ALLOWED_ORIGINS: 'http://localhost:5173' }));
+    [user, operator] = await Promise.all([createAccount(app, url), createAccount(app, url, { role: 'operator' })]);
+
+    // A gateway as later issues build them: admit during the upgrade, refuse before the socket opens.
+    const admissions = new WeakMap<IncomingMessage, WebSocketAdmission>();
+    const wss = new WebSocketServer({ noServer: true, handleProtocols: (_offered, request) => admissions.get(request)?.protocol ?? false });
+    const authenticator = app.get(WebSocketAuthenticator);
+    server = createServer();
+    server.on('upgrade', (request, socket, head) => {
+      const required = request.url?.startsWith('/api/v1/ws/cluster') ? 'operator' : 'user';
+      authenticator.admit(request, required).then(
+        (admission) => {
+          admissions.set(request, admission);
+          wss.handleUpgrade(request, socket, head, (ws) => ws.close(1000));
+        },
+        (error: unknown) => authenticator.refuse(socket, error),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `ws://127.0.0.1:${(server.address() as { port: number }).port}/api/v1/ws`;
+  });
+  afterAll(async () => {
+    server?.close();
+    await app?.close();
+  });
+
+  it('admits the query token the UI sends', async () => {
+    expect(await connect(`${base}/sessions?token=${encodeURIComponent(user.token)}`)).toMatchObject({ status: 101 });
+  });
+
+  it('admits the bearer subprotocol and answers streamspace.v1 when offered, else the bearer entry', async () => {
+    const bearer = `base64url.bearer.authorization.k8s.io.${Buffer.from(user.token).toString('base64url')}`;
+    expect(await connect(`${base}/sessions`, { protocols: ['streamspace.v1', bearer] })).toEqual({ status: 101, protocol: 'streamspace.v1' });
+    expect(await connect(`${base}/sessions`, { protocols: [bearer] })).toEqual({ status: 101, protocol: bearer });
+  });
+
+  it('refuses before the upgrade: no token 401, bad token 401, low role 403', async () => {
+    expect(await connect(`${base}/sessions`)).toMatchObject({ status: 401 });
+    const bad = await connect(`${base}/sessions?token=nope`);
+    expect(bad).toMatchObject({ status: 401, body: { error: 'Invalid or expired token' } });
+    const low = await connect(`${base}/cluster?token=${user.token}`);
+    expect(low).toMatchObject({ status: 403, body: { error: 'Insufficient permissions' } });
+    expect(await connect(`${base}/cluster?token=${operator.token}`)).toMatchObject({ status: 101 });
+  });
+
+  it('checks the Origin: allowed list or same host pass, others get 403', async () => {
+    const token = encodeURIComponent(user.token);
+    expect(await connect(`${base}/sessions?token=${token}`, { origin: 'http://localhost:5173' })).toMatchObject({ status: 101 });
+    const host = new URL(base).host;
+    expect(await connect(`${base}/sessions?token=${token}`, { origin: `https://${host}` })).toMatchObject({ status: 101 });
+    expect(await connect(`${base}/sessions?token=${token}`, { origin: 'https://evil.example' })).toMatchObject({
+      status: 403,
+      body: { error: 'Origin not allowed' },
+    });
+  });
+});
