@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './database.options.js';
 import { DatabaseHealthService } from './database-health.service.js';
+import { LeaderElection } from './leader-election.service.js';
 
 @Global()
 @Module({
@@ -12,7 +13,7 @@ import { DatabaseHealthService } from './database-health.service.js';
       useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config.database), autoLoadEntities: true }),
     }),
   ],
-  providers: [DatabaseHealthService],
-  exports: [DatabaseHealthService],
+  providers: [DatabaseHealthService, LeaderElection],
+  exports: [DatabaseHealthService, LeaderElection],
 })
 export class DatabaseModule {}

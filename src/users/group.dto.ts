@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { GROUP_TYPES, type GroupType } from './group.entity.js';
 
@@ -16,16 +16,8 @@ export class CreateGroupDto {
   parentId?: string | null;
 }
 
-export class UpdateGroupDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 63) @nameRule name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 255) displayName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
-  @ApiPropertyOptional({ enum: GROUP_TYPES }) @IsOptional() @IsIn(GROUP_TYPES) type?: GroupType;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
-  @ValidateIf((_dto: object, value: unknown) => value !== null && value !== undefined)
-  @IsUUID('all', { message: 'parentId must be a group id (UUID) or null' })
-  parentId?: string | null;
-}
+/** Every field optional; `parentId: null` detaches the group. */
+export class UpdateGroupDto extends PartialType(CreateGroupDto) {}
 
 export class ListGroupsQuery {
   @ApiPropertyOptional({ enum: GROUP_TYPES }) @IsOptional() @IsString() @MaxLength(63) type?: string;

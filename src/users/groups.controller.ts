@@ -7,7 +7,6 @@ import { CreateGroupDto, ListGroupsQuery, UpdateGroupDto } from './group.dto.js'
 import { GroupsService } from './groups.service.js';
 
 @ApiTags('groups')
-@Roles('admin')
 @Controller('groups')
 export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
@@ -20,24 +19,28 @@ export class GroupsController {
   }
 
   @Post()
+  @Roles('admin')
   @ApiOperation({ summary: 'Create a group' })
   create(@Body() body: CreateGroupDto) {
     return this.groups.create(body);
   }
 
   @Get(':id')
+  @Roles('admin')
   @ApiOperation({ summary: 'One group with its members' })
   get(@Param('id') id: string) {
     return this.groups.get(id);
   }
 
   @Patch(':id')
+  @Roles('admin')
   @ApiOperation({ summary: 'Change name, display name, description, type or parent' })
   update(@Param('id') id: string, @Body() body: UpdateGroupDto) {
     return this.groups.update(id, body);
   }
 
   @Delete(':id')
+  @Roles('admin')
   @ApiOperation({ summary: 'Delete a group (not all-users)' })
   async delete(@Param('id') id: string) {
     await this.groups.delete(id);
@@ -45,6 +48,7 @@ export class GroupsController {
   }
 
   @Post(':id/members/:userId')
+  @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add an account (id or username) to the group; idempotent' })
   async addMember(@Param('id') id: string, @Param('userId') userId: string) {
@@ -53,6 +57,7 @@ export class GroupsController {
   }
 
   @Delete(':id/members/:userId')
+  @Roles('admin')
   @ApiOperation({ summary: 'Remove an account from the group; idempotent' })
   async removeMember(@Param('id') id: string, @Param('userId') userId: string) {
     await this.groups.removeMember(id, userId);
@@ -60,6 +65,7 @@ export class GroupsController {
   }
 
   @Put(':id/quota')
+  @Roles('admin')
   @ApiOperation({ summary: "Set the group's caps for each member (null clears a value)" })
   setQuota(@Param('id') id: string, @Body() body: QuotaLimitsDto) {
     return this.groups.setQuota(id, body);

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ROLES, type Role } from './user.entity.js';
@@ -34,19 +34,8 @@ export class CreateUserDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
 }
 
-export class UpdateUserDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(254)
-  @Matches(EMAIL, { message: 'email must be a valid email address' })
-  email?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) fullName?: string;
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
-  @ApiPropertyOptional({ minLength: 12, maxLength: 128 }) @IsOptional() @IsString() password?: string;
-}
+/** Everything but the username can change; omitted fields stay as they are. */
+export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['username'] as const)) {}
 
 export class ListUsersQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of username, email or full name' })

@@ -11,7 +11,6 @@ import { userNotFound, UsersService } from './users.service.js';
 
 /** /users/me* for everyone, the rest for admins. `me` routes are declared before `:id` (§3.14). */
 @ApiTags('users')
-@Roles('admin')
 @Controller('users')
 export class UsersController {
   constructor(
@@ -38,12 +37,14 @@ export class UsersController {
   }
 
   @Get()
+  @Roles('admin')
   @ApiOperation({ summary: 'List accounts' })
   list(@Query() query: ListUsersQuery) {
     return this.users.list(query);
   }
 
   @Post()
+  @Roles('admin')
   @ApiOperation({ summary: 'Create an account (joins all-users)' })
   @ApiCreatedResponse({ type: UserView })
   create(@Body() body: CreateUserDto): Promise<UserView> {
@@ -51,6 +52,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @Roles('admin')
   @ApiOperation({ summary: 'One account by id or username, with groups and quota' })
   @ApiOkResponse({ type: UserView })
   async get(@Param('id') id: string): Promise<UserView> {
@@ -58,6 +60,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @Roles('admin')
   @ApiOperation({ summary: 'Change email, name, role, active flag or password' })
   @ApiOkResponse({ type: UserView })
   update(@Param('id') id: string, @Body() body: UpdateUserDto): Promise<UserView> {
@@ -65,6 +68,7 @@ export class UsersController {
   }
 
   @Delete(':id')
+  @Roles('admin')
   @ApiOperation({ summary: 'Delete an account and its sessions' })
   async delete(@Param('id') id: string) {
     await this.users.delete(id);
@@ -72,6 +76,7 @@ export class UsersController {
   }
 
   @Put(':id/quota')
+  @Roles('admin')
   @ApiOperation({ summary: "Set the account's own quota row (null clears a value)" })
   @ApiOkResponse({ type: UserQuotaView })
   setQuota(@Param('id') id: string, @Body() body: QuotaLimitsDto): Promise<UserQuotaView> {

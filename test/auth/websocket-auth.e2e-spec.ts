@@ -77,6 +77,13 @@ describe('WebSocket admission with the REST token (§8.1)', () => {
     expect(await connect(`${base}/cluster?token=${operator.token}`)).toMatchObject({ status: 101 });
   });
 
+  it('re-checks an open socket\'s token and role on demand, as pings will (§8.2)', async () => {
+    const authenticator = app.get(WebSocketAuthenticator);
+    await expect(authenticator.recheck(operator.token, 'operator')).resolves.toMatchObject({ id: operator.id });
+    await expect(authenticator.recheck(user.token, 'operator')).rejects.toMatchObject({ status: 403 });
+    await expect(authenticator.recheck('garbage', 'user')).rejects.toMatchObject({ status: 401 });
+  });
+
   it('checks the Origin: allowed list or same host pass, others get 403', async () => {
     const token = encodeURIComponent(user.token);
     expect(await connect(`${base}/sessions?token=${token}`, { origin: 'http://localhost:5173' })).toMatchObject({ status: 101 });
