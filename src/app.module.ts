@@ -9,7 +9,11 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
+import { PlatformConfigModule } from './platform-config/platform-config.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WorkloadsModule } from './workloads/workloads.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -23,8 +27,12 @@ export class AppModule implements NestModule {
         KubernetesModule,
         ScheduleModule.forRoot(),
         HealthModule,
+        PlatformConfigModule,
         AuthModule,
         UsersModule,
+        TemplatesModule,
+        SessionsModule,
+        WorkloadsModule,
       ],
     };
   }
