@@ -17,12 +17,11 @@ import {
   ValidatorConstraint,
 } from 'class-validator';
 import { passwordProblem } from '../auth/password-policy.js';
+import { durationSeconds } from '../common/durations.js';
 import type { DbSslMode, LogLevel, NodeEnv } from './app-config.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DURATION = /^([0-9]+)(s|m|h)$/;
-const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
@@ -35,10 +34,7 @@ const toList = ({ value }: { value: unknown }) =>
         .map((item) => item.trim())
         .filter(Boolean)
     : value;
-const toSeconds = ({ value }: { value: unknown }) => {
-  const match = typeof value === 'string' ? DURATION.exec(value) : null;
-  return match ? Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS] : value;
-};
+const toSeconds = ({ value }: { value: unknown }) => (typeof value === 'string' ? (durationSeconds(value) ?? value) : value);
 
 @ValidatorConstraint({ name: 'origins' })
 class OriginList implements ValidatorConstraintInterface {

@@ -52,6 +52,7 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
     ...common,
     ...connection,
     ssl: sslOptions(database.sslMode) as false | object,
-    extra: { max: 10, connectionTimeoutMillis: 5000 },
+    // Quota checks hold a connection while they wait for a user's lock, and the leader keeps one.
+    extra: { max: 20, connectionTimeoutMillis: 5000 },
   };
 }

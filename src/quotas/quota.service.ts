@@ -73,11 +73,12 @@ export class QuotaService {
   }
 
   /**
-   * Checks the owner's quota and runs `write` (the Kubernetes write that consumes it) inside one
-   * transaction holding the owner's advisory lock, so parallel starts of one user, on any
-   * replica, run one at a time (§7.5). Fails closed with 503 when limits or usage cannot be read.
+   * Checks the owner's quota and runs `write` (the Kubernetes write that consumes it, plus its
+   * database rows through the given manager) inside one transaction holding the owner's advisory
+   * lock, so parallel starts of one user, on any replica, run one at a time (§7.5). Fails closed
+   * with 503 when limits or usage cannot be read.
    */
-  async runWithinQuota<T>(owner: QuotaSubject, demand: QuotaDemand, write: () => Promise<T>): Promise<T> {
+  async runWithinQuota<T>(owner: QuotaSubject, demand: QuotaDemand, write: (manager: EntityManager) => Promise<T>): Promise<T> {
     let writing = false;
     try {
       return await this.db.transaction(async (manager) => {
@@ -86,7 +87,7 @@ export class QuotaService {
         const violation = firstQuotaViolation(limits, usage, demand);
         if (violation) throw quotaExceeded(violation);
         writing = true;
-        return write();
+        return write(manager);
       });
     } catch (error) {
       if (writing || (error instanceof ApiError && error.status === 403)) throw error;

@@ -1,5 +1,18 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApplicationLaunchService } from '../applications/application-launch.service.js';
+import { QuotasModule } from '../quotas/quotas.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { SessionProjection } from './session-projection.service.js';
+import { ConnectionEntity, SessionRecordEntity } from './session-record.entity.js';
+import { SessionsController } from './sessions.controller.js';
+import { SessionsService } from './sessions.service.js';
 
 /** Sessions: REST routes of api-contract §3.3 and the sessions table projection. */
-@Module({})
+@Module({
+  imports: [TypeOrmModule.forFeature([SessionRecordEntity, ConnectionEntity]), QuotasModule, UsersModule],
+  controllers: [SessionsController],
+  providers: [SessionsService, SessionProjection, ApplicationLaunchService],
+  exports: [SessionsService],
+})
 export class SessionsModule {}

@@ -14,8 +14,14 @@ import type { UserQuotaView } from '../quotas/quota.view.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { ALL_USERS_GROUP, GroupEntity, GroupMembershipEntity } from './group.entity.js';
 import type { CreateUserDto, ListUsersQuery, UpdateUserDto } from './user.dto.js';
-import { UserEntity } from './user.entity.js';
+import { type Role, UserEntity } from './user.entity.js';
 import { toUserView, type UserView } from './user-view.js';
+
+export interface ActingUser {
+  id: string;
+  username: string;
+  role: Role;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -64,12 +70,13 @@ export class UsersService {
    * Whom a request acts for (§2.3): the caller, unless a `user` field or `?user=` names someone
    * else, which only operators and admins may do, and only for an existing account.
    */
-  async actingFor(caller: Principal, requested: string | undefined): Promise<{ id: string; username: string }> {
-    if (requested === undefined || requested === caller.username) return { id: caller.id, username: caller.username };
+  async actingFor(caller: Principal, requested: string | undefined): Promise<ActingUser> {
+    if (requested === undefined || requested === caller.username)
+      return { id: caller.id, username: caller.username, role: caller.role };
     assertMayActForOthers(caller);
     const user = await this.findByUsername(requested);
     if (!user) throw new ApiError(400, 'User not found', `No user named '${requested}'`);
-    return { id: user.id, username: user.username };
+    return { id: user.id, username: user.username, role: user.role };
   }
 
   /** The owner a list is filtered to: like `actingFor`, but an unknown user just matches nothing. */

@@ -173,8 +173,8 @@ describe('user administration (§3.15)', () => {
     const asUser = principal(user, 'user');
     const asOperator = principal(operator, 'operator');
 
-    expect(await users.actingFor(asUser, undefined)).toEqual({ id: user.id, username: user.username });
-    expect(await users.actingFor(asUser, user.username)).toEqual({ id: user.id, username: user.username });
+    expect(await users.actingFor(asUser, undefined)).toEqual({ id: user.id, username: user.username, role: 'user' });
+    expect(await users.actingFor(asUser, user.username)).toEqual({ id: user.id, username: user.username, role: 'user' });
     await expect(users.actingFor(asUser, admin.username)).rejects.toMatchObject({
       status: 403,
       error: 'Forbidden',
@@ -182,7 +182,7 @@ describe('user administration (§3.15)', () => {
     });
     // Exact spelling only: another case names someone else.
     await expect(users.actingFor(asUser, user.username.toUpperCase())).rejects.toMatchObject({ status: 403 });
-    expect(await users.actingFor(asOperator, user.username)).toEqual({ id: user.id, username: user.username });
+    expect(await users.actingFor(asOperator, user.username)).toEqual({ id: user.id, username: user.username, role: 'user' });
     await expect(users.actingFor(asOperator, 'ghost-user')).rejects.toMatchObject({
       status: 400,
       error: 'User not found',

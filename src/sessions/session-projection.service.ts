@@ -1,0 +1,118 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { LeaderElection } from '../database/leader-election.service.js';
+import { SessionCache } from '../kubernetes/resource-caches.js';
+import type { SessionResource } from '../kubernetes/resources.js';
+import { cpuMillicores, memoryMib } from '../quotas/quantities.js';
+import { APPLICATION_LABEL } from './session.view.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Mirrors Session resources into the `sessions` table (api-contract §6.2) on the leader: spec
+ * copies, phase, url, pod name and uid on every change; `deleted_at` and closed connections on
+ * deletion. API-owned columns (activity, connections, started_at) are never taken from the
+ * resource, except that a change to `running` made elsewhere (kubectl) restarts the clock.
+ */
+@Injectable()
+export class SessionProjection implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SessionProjection.name);
+  private readonly unsubscribe: (() => void)[] = [];
+  /** Serialises writes, so events for one session land in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly cache: SessionCache,
+    private readonly leader: LeaderElection,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe.push(
+      this.cache.subscribe((event) => {
+        if (!this.leader.isLeader) return;
+        if (event.type === 'deleted') this.enqueue(() => this.markDeleted([event.object.metadata.name]));
+        else this.enqueue(() => this.upsert(event.object));
+      }),
+      this.leader.onChange((leader) => {
+        if (leader) void this.cache.ready.then(() => this.enqueue(() => this.resync()));
+      }),
+    );
+  }
+
+  onApplicationShutdown(): void {
+    for (const stop of this.unsubscribe) stop();
+  }
+
+  /** Every cached Session upserted; rows of sessions that no longer exist marked deleted. */
+  async resync(): Promise<void> {
+    const sessions = this.cache.list();
+    for (const session of sessions) await this.upsert(session);
+    const live = sessions.map((s) => s.metadata.name);
+    const gone = (await this.db.query(`SELECT name FROM sessions WHERE deleted_at IS NULL AND NOT (name = ANY($1))`, [live])) as {
+      name: string;
+    }[];
+    await this.markDeleted(gone.map((row) => row.name));
+  }
+
+  /** Settles once every queued write is done (tests wait on it). */
+  idle(): Promise<unknown> {
+    return this.queue;
+  }
+
+  private enqueue(write: () => Promise<unknown>): void {
+    this.queue = this.queue.then(write).catch((error: unknown) => this.logger.warn(`Session projection failed: ${(error as Error).message}`));
+  }
+
+  private async upsert(session: SessionResource): Promise<void> {
+    const { spec, metadata, status } = session;
+    const requested = { ...spec.resources?.limits, ...spec.resources?.requests };
+    const values = {
+      name: metadata.name,
+      namespace: metadata.namespace,
+      k8s_uid: metadata.uid && UUID.test(metadata.uid) ? metadata.uid : null,
+      username: spec.user,
+      template_name: spec.template,
+      state: spec.state,
+      phase: status?.phase ?? 'Pending',
+      status_message: status?.message ?? '',
+      url: status?.url ?? '',
+      pod_name: status?.podName ?? '',
+      cpu: String(requested.cpu ?? ''),
+      memory: String(requested.memory ?? ''),
+      cpu_millicores: cpuMillicores(requested.cpu ?? 0) ?? 0,
+      memory_mib: memoryMib(requested.memory ?? 0) ?? 0,
+      persistent_home: spec.persistentHome ?? true,
+      idle_timeout: spec.idleTimeout ?? '30m',
+      max_session_duration: spec.maxSessionDuration ?? '8h',
+      tags: spec.tags ?? [],
+      created_at: new Date(String(metadata.creationTimestamp ?? new Date().toISOString())),
+    };
+    const columns = Object.keys(values);
+    const placeholders = columns.map((_, index) => `$${index + 1}`);
+    const updates = columns.filter((column) => !['name', 'namespace', 'username', 'created_at'].includes(column));
+    await this.db.query(
+      `INSERT INTO sessions AS s (${columns.join(', ')}, user_id, application_id, last_activity, started_at)
+       VALUES (${placeholders.join(', ')}, (SELECT id FROM users WHERE username = $4),
+               (SELECT id FROM installed_applications WHERE id::text = $${columns.length + 1}), now(),
+               CASE WHEN $6 = 'running' THEN now() END)
+       ON CONFLICT (name) DO UPDATE SET
+         ${updates.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
+         application_id = EXCLUDED.application_id, deleted_at = NULL, updated_at = now(),
+         started_at = CASE WHEN s.state <> 'running' AND EXCLUDED.state = 'running' THEN now() ELSE s.started_at END,
+         last_activity = CASE WHEN s.state <> 'running' AND EXCLUDED.state = 'running' THEN greatest(s.last_activity, now())
+                              ELSE s.last_activity END`,
+      [...Object.values(values), metadata.labels?.[APPLICATION_LABEL] ?? ''],
+    );
+  }
+
+  private async markDeleted(names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    await this.db.query(`UPDATE sessions SET deleted_at = now(), updated_at = now() WHERE name = ANY($1) AND deleted_at IS NULL`, [names]);
+    await this.db.query(
+      `UPDATE connections SET closed_at = now(), close_reason = 'session_deleted' WHERE session_name = ANY($1) AND closed_at IS NULL`,
+      [names],
+    );
+  }
+}

@@ -1,0 +1,355 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ApplicationLaunchService, type LaunchableApplication } from '../applications/application-launch.service.js';
+import { mayActOn, type Principal } from '../auth/principal.js';
+import { ApiError } from '../common/api-error.js';
+import { K8sService } from '../kubernetes/k8s.service.js';
+import { KubernetesAlreadyExistsError, KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import { SessionCache } from '../kubernetes/resource-caches.js';
+import type { SessionResource, SessionState, TemplateResource } from '../kubernetes/resources.js';
+import { PlatformConfigService } from '../platform-config/platform-config.service.js';
+import { cpuMillicores, memoryMib } from '../quotas/quantities.js';
+import { QuotaService } from '../quotas/quota.service.js';
+import { UsersService } from '../users/users.service.js';
+import { type CreateSessionDto, type ListSessionsQuery, parseTags, tagsFromQuery } from './session.dto.js';
+import { newSessionName } from './session-names.js';
+import { type ConnectionCloseReason, SessionRecordEntity } from './session-record.entity.js';
+import { APPLICATION_LABEL, type SessionActivity, type SessionView, toSessionView } from './session.view.js';
+
+export const STATE_REASON_ANNOTATION = 'streamspace.io/state-reason';
+const STATES: SessionState[] = ['running', 'hibernated', 'terminated'];
+const NAME_ATTEMPTS = 3;
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+const CPU_RANGE = { min: 100, max: 64_000 };
+const MEMORY_RANGE = { min: 128, max: 524_288 };
+
+export const sessionNotFound = (name: string) => new ApiError(404, 'Session not found', `No session named '${name}'`);
+const invalidResource = (message: string) => new ApiError(400, 'Invalid resource request', message);
+
+/** Resources resolved per field (§3.3 steps 4–5): as written, and as integers for the quota. */
+interface ResolvedResources {
+  cpu: string;
+  memory: string;
+  cpuMillicores: number;
+  memoryMib: number;
+}
+
+/**
+ * Sessions (api-contract §3.3): reads from the Session watch cache joined with the database's
+ * activity and live connections in one query; writes go to the Session resource first.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly k8s: K8sService,
+    private readonly cache: SessionCache,
+    private readonly quotas: QuotaService,
+    private readonly users: UsersService,
+    private readonly platformConfig: PlatformConfigService,
+    private readonly applications: ApplicationLaunchService,
+  ) {}
+
+  async list(caller: Principal, query: ListSessionsQuery): Promise<{ sessions: SessionView[]; total: number }> {
+    const owner = this.users.listFilterFor(caller, query.user);
+    const sessions = await this.views(await this.visibleSessions(caller, owner));
+    return { sessions, total: sessions.length };
+  }
+
+  async byTags(caller: Principal, query: Record<string, unknown>): Promise<{ sessions: SessionView[]; total: number; tags: string[] }> {
+    const tags = tagsFromQuery(query);
+    if (tags.length === 0) throw new ApiError(400, 'At least one tag is required', 'Pass one or more tags, e.g. ?tags=dev');
+    const user = typeof query.user === 'string' ? query.user : undefined;
+    const owner = this.users.listFilterFor(caller, user);
+    const matching = (await this.visibleSessions(caller, owner)).filter((s) => (s.spec.tags ?? []).some((t) => tags.includes(t)));
+    const sessions = await this.views(matching);
+    return { sessions, total: sessions.length, tags };
+  }
+
+  async get(caller: Principal, name: string): Promise<SessionView> {
+    return this.view(await this.findVisible(caller, name));
+  }
+
+  /** POST /sessions, step by step as §3.3 lists them. */
+  async create(caller: Principal, dto: CreateSessionDto): Promise<SessionView> {
+    const owner = await this.users.actingFor(caller, dto.user);
+    const application = dto.applicationId ? await this.applications.forLaunch(dto.applicationId, owner) : undefined;
+    const templateName = application?.templateName ?? dto.template;
+    if (!templateName) throw new ApiError(400, 'Invalid request', 'template: is required without applicationId');
+    const template = await this.launchableTemplate(templateName, application);
+    const resources = this.resolveResources(dto.resources, template);
+    const settings = this.platformConfig.settings();
+    const persistentHome = dto.persistentHome ?? true;
+
+    let created: SessionResource | undefined;
+    try {
+      const demand = { ...resources, homeVolumeMib: persistentHome ? settings.storage.homeSizeMib : undefined };
+      created = await this.quotas.runWithinQuota(owner, demand, async (manager) => {
+        const session = await this.createResource(manager, owner.username, templateName, (name) => ({
+          metadata: {
+            name,
+            labels: {
+              'streamspace.io/user': owner.username,
+              'streamspace.io/template': templateName,
+              'app.kubernetes.io/managed-by': 'streamspace-api',
+              ...(application && { [APPLICATION_LABEL]: application.id }),
+            },
+          },
+          spec: {
+            user: owner.username,
+            template: templateName,
+            state: 'running',
+            resources: { requests: { cpu: resources.cpu, memory: resources.memory }, limits: { cpu: resources.cpu, memory: resources.memory } },
+            persistentHome,
+            idleTimeout: dto.idleTimeout ?? settings.session.defaultIdleTimeout,
+            maxSessionDuration: dto.maxSessionDuration ?? settings.session.defaultMaxSessionDuration,
+            tags: dto.tags ? [...new Set(dto.tags)] : [],
+          },
+        }));
+        created = session;
+        await this.insertRecord(manager, session, owner.id, resources);
+        return session;
+      });
+    } catch (error) {
+      // The resource exists but its row could not be written or committed: take it back.
+      if (created) {
+        await this.k8s.sessions.delete(created.metadata.name).catch(() => undefined);
+        throw new ApiError(503, 'Database unavailable', 'The session could not be recorded; try again', { retryAfter: 5 });
+      }
+      throw error;
+    }
+    return toSessionView(created, { lastActivity: new Date(), activeConnections: 0 });
+  }
+
+  /** PATCH /sessions/:id {state} (§3.3, transitions of §6.1). */
+  async setState(caller: Principal, name: string, body: unknown): Promise<SessionView> {
+    const state = (body as { state?: unknown } | null)?.state as SessionState;
+    if (!STATES.includes(state))
+      throw new ApiError(400, 'Invalid state', 'Invalid state. Must be: running, hibernated, or terminated');
+    const session = await this.findVisible(caller, name);
+    const current = session.spec.state;
+    if (state === current) return this.view(session);
+    if (current === 'terminated' && state === 'hibernated')
+      throw new ApiError(409, 'Invalid state transition', 'A terminated session can only be set to running');
+
+    const reason = caller.username === session.spec.user ? 'user' : 'admin';
+    const patch = () =>
+      this.k8s.sessions.patch(name, { spec: { state }, metadata: { annotations: { [STATE_REASON_ANNOTATION]: reason } } });
+    let updated: SessionResource;
+    if (state === 'running') {
+      const account = await this.users.findByUsername(session.spec.user);
+      const owner = { id: account?.id ?? NO_ACCOUNT, username: session.spec.user };
+      const requested = { ...session.spec.resources?.limits, ...session.spec.resources?.requests };
+      const demand = {
+        cpuMillicores: cpuMillicores(requested.cpu ?? 0) ?? 0,
+        memoryMib: memoryMib(requested.memory ?? 0) ?? 0,
+        homeVolumeMib: session.spec.persistentHome === false ? undefined : this.platformConfig.settings().storage.homeSizeMib,
+      };
+      updated = await this.quotas.runWithinQuota(owner, demand, async (manager) => {
+        const patched = await patch();
+        await this.recordState(manager, name, state, reason);
+        return patched;
+      });
+    } else {
+      updated = await patch();
+      await this.recordState(this.db.manager, name, state, reason);
+      await this.closeConnections(name, 'session_stopped');
+    }
+    return this.view(updated);
+  }
+
+  async delete(caller: Principal, name: string): Promise<{ name: string; message: string }> {
+    await this.findVisible(caller, name);
+    try {
+      await this.k8s.sessions.delete(name);
+    } catch (error) {
+      if (error instanceof KubernetesNotFoundError) throw sessionNotFound(name);
+      throw error;
+    }
+    await this.closeConnections(name, 'session_deleted');
+    await this.db.manager
+      .createQueryBuilder()
+      .update(SessionRecordEntity)
+      .set({ deletedAt: () => 'now()', updatedAt: () => 'now()' })
+      .where('name = :name AND deleted_at IS NULL', { name })
+      .execute();
+    return { name, message: 'Session deletion requested' };
+  }
+
+  async setTags(caller: Principal, name: string, body: unknown): Promise<SessionView> {
+    const tags = parseTags(body);
+    await this.findVisible(caller, name);
+    const updated = await this.k8s.sessions.patch(name, { spec: { tags } });
+    await this.db.manager.update(SessionRecordEntity, { name }, { tags, updatedAt: new Date() });
+    return this.view(updated);
+  }
+
+  /** The session, if the caller may see it (§2.4); otherwise exactly as if it did not exist. */
+  private async findVisible(caller: Principal, name: string): Promise<SessionResource> {
+    let session: SessionResource | undefined;
+    if (this.cache.isSynced) session = this.cache.get(name);
+    else session = await this.k8s.sessions.get(name).catch((error: unknown) => {
+      if (error instanceof KubernetesNotFoundError) return undefined;
+      throw error;
+    });
+    if (!session || !mayActOn(caller, session.spec.user)) throw sessionNotFound(name);
+    return session;
+  }
+
+  /** Newest first; a `user` sees only their own, operators all or `owner`'s. */
+  private async visibleSessions(caller: Principal, owner: string | undefined): Promise<SessionResource[]> {
+    const all = this.cache.isSynced ? this.cache.list() : await this.listFromApi();
+    return all
+      .filter((s) => (owner === undefined ? mayActOn(caller, s.spec.user) : s.spec.user === owner))
+      .sort(
+        (a, b) =>
+          Date.parse(String(b.metadata.creationTimestamp)) - Date.parse(String(a.metadata.creationTimestamp)) ||
+          a.metadata.name.localeCompare(b.metadata.name),
+      );
+  }
+
+  private async listFromApi(): Promise<SessionResource[]> {
+    const items: SessionResource[] = [];
+    let next: string | undefined;
+    do {
+      const page = await this.k8s.sessions.list({ limit: 500, continue: next });
+      items.push(...page.items);
+      next = page.continue || undefined;
+    } while (next);
+    return items;
+  }
+
+  private async view(session: SessionResource): Promise<SessionView> {
+    return (await this.views([session]))[0];
+  }
+
+  /** One query for the activity clock and live connection count of every listed session. */
+  private async views(sessions: SessionResource[]): Promise<SessionView[]> {
+    if (sessions.length === 0) return [];
+    const rows = (await this.db.query(
+      `SELECT s.name, s.last_activity AS "lastActivity",
+              (SELECT count(*)::int FROM connections c WHERE c.session_name = s.name AND c.closed_at IS NULL) AS "activeConnections"
+         FROM sessions s WHERE s.name = ANY($1)`,
+      [sessions.map((s) => s.metadata.name)],
+    )) as (SessionActivity & { name: string })[];
+    const activity = new Map(rows.map((row) => [row.name, { ...row, lastActivity: new Date(row.lastActivity) }]));
+    const now = new Date();
+    return sessions.map((session) => toSessionView(session, activity.get(session.metadata.name), now));
+  }
+
+  /** Step 3: a fresh read of the Template. */
+  private async launchableTemplate(name: string, application: LaunchableApplication | undefined): Promise<TemplateResource> {
+    let template: TemplateResource;
+    try {
+      template = await this.k8s.templates.get(name);
+    } catch (error) {
+      if (!(error instanceof KubernetesNotFoundError)) throw error;
+      if (application && (await this.applicationInstallExists(application.id)))
+        throw new ApiError(
+          503,
+          'Template reinstalling',
+          `The template for '${application.displayName}' was missing and is being recreated. Please try again in a few seconds.`,
+          { retryAfter: 5 },
+        );
+      throw new ApiError(400, 'Template not found', `Template '${name}' does not exist`);
+    }
+    if (template.status?.valid === false)
+      throw new ApiError(400, 'Template invalid', `Template '${name}' is not valid: ${template.status.message ?? ''}`);
+    return template;
+  }
+
+  private applicationInstallExists(id: string): Promise<boolean> {
+    return this.k8s.applicationInstalls.get(id).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof KubernetesNotFoundError) return false;
+        throw error;
+      },
+    );
+  }
+
+  /** Steps 4–5: body → Template default → platform default, per field, then the ranges. */
+  private resolveResources(requested: CreateSessionDto['resources'], template: TemplateResource): ResolvedResources {
+    const defaults = this.platformConfig.settings().resources;
+    const cpu = requested?.cpu ?? template.spec.defaultResources?.cpu ?? defaults.defaultCpu;
+    const memory = requested?.memory ?? template.spec.defaultResources?.memory ?? defaults.defaultMemory;
+    const millicores = cpuMillicores(cpu);
+    if (millicores === undefined) throw invalidResource(`invalid CPU quantity: ${cpu}`);
+    const mib = memoryMib(memory);
+    if (mib === undefined) throw invalidResource(`invalid memory quantity: ${memory}`);
+    if (millicores < CPU_RANGE.min) throw invalidResource(`CPU request too low: minimum ${CPU_RANGE.min}m`);
+    if (millicores > CPU_RANGE.max) throw invalidResource(`CPU request too high: maximum ${CPU_RANGE.max}m`);
+    if (mib < MEMORY_RANGE.min) throw invalidResource(`memory request too low: minimum ${MEMORY_RANGE.min}Mi`);
+    if (mib > MEMORY_RANGE.max) throw invalidResource('memory request too high: maximum 512Gi');
+    return { cpu, memory, cpuMillicores: millicores, memoryMib: mib };
+  }
+
+  /** Step 7: a fresh name that no resource and no row (deleted ones included) has used. */
+  private async createResource(
+    manager: EntityManager,
+    username: string,
+    template: string,
+    build: (name: string) => Parameters<K8sService['sessions']['create']>[0],
+  ): Promise<SessionResource> {
+    for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
+      const name = newSessionName(username, template);
+      if (await manager.existsBy(SessionRecordEntity, { name })) continue;
+      try {
+        return await this.k8s.sessions.create(build(name));
+      } catch (error) {
+        if (!(error instanceof KubernetesAlreadyExistsError)) throw error;
+      }
+    }
+    throw new ApiError(500, 'Internal error', 'Could not find a free session name');
+  }
+
+  /** Step 8: the row, in the quota transaction (the projection may have written it from the watch already). */
+  private async insertRecord(manager: EntityManager, session: SessionResource, userId: string, resources: ResolvedResources) {
+    const { spec, metadata } = session;
+    await manager.createQueryBuilder().insert().into(SessionRecordEntity).orIgnore().values({
+      name: metadata.name,
+      namespace: metadata.namespace ?? this.k8s.namespace,
+      k8sUid: metadata.uid ?? null,
+      username: spec.user,
+      userId,
+      templateName: spec.template,
+      applicationId: metadata.labels?.[APPLICATION_LABEL] ?? null,
+      state: 'running',
+      phase: 'Pending',
+      cpu: resources.cpu,
+      memory: resources.memory,
+      cpuMillicores: resources.cpuMillicores,
+      memoryMib: resources.memoryMib,
+      persistentHome: spec.persistentHome ?? true,
+      idleTimeout: spec.idleTimeout ?? '30m',
+      maxSessionDuration: spec.maxSessionDuration ?? '8h',
+      tags: spec.tags ?? [],
+      lastActivity: new Date(),
+      startedAt: new Date(),
+      createdAt: new Date(String(metadata.creationTimestamp ?? new Date().toISOString())),
+    }).execute();
+  }
+
+  /** A change to running restarts the activity clock, so a woken session is not re-hibernated at once (§6.3). */
+  private async recordState(manager: EntityManager, name: string, state: SessionState, reason: string): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(SessionRecordEntity)
+      .set({
+        state,
+        stateReason: reason,
+        updatedAt: () => 'now()',
+        ...(state === 'running' && { startedAt: () => 'now()', lastActivity: () => 'now()' }),
+      })
+      .where('name = :name', { name })
+      .execute();
+  }
+
+  private async closeConnections(name: string, reason: ConnectionCloseReason): Promise<void> {
+    await this.db.query(
+      `UPDATE connections SET closed_at = now(), close_reason = $2 WHERE session_name = $1 AND closed_at IS NULL`,
+      [name, reason],
+    );
+  }
+}
