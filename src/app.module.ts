@@ -2,6 +2,7 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } 
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module.js';
+import { ClockModule } from './common/clock.js';
 import { jsonBodyParser, noStore } from './common/http-middleware.js';
 import { loggerParams } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
@@ -26,6 +27,7 @@ export class AppModule implements NestModule {
         DatabaseModule,
         KubernetesModule,
         ScheduleModule.forRoot(),
+        ClockModule,
         HealthModule,
         PlatformConfigModule,
         AuthModule,

@@ -19,14 +19,11 @@ import {
 import { passwordProblem } from '../auth/password-policy.js';
 import { durationSeconds } from '../common/durations.js';
 import type { DbSslMode, LogLevel, NodeEnv } from './app-config.js';
+import { stringToBoolean, stringToInteger } from '../common/string-transforms.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
-const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
 const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
     ? value
@@ -85,7 +82,7 @@ class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'], { message: '$property must be development, production or test' })
   NODE_ENV: NodeEnv = 'development';
 
-  @Transform(toInt)
+  @Transform(stringToInteger)
   @IsInt({ message: '$property must be a whole number between 1 and 65535, got "$value"' })
   @Min(1, { message: '$property must be a whole number between 1 and 65535, got "$value"' })
   @Max(65535, { message: '$property must be a whole number between 1 and 65535, got "$value"' })
@@ -103,7 +100,7 @@ class EnvironmentVariables {
   @Matches(/^[^\s/]+$/, { message: '$property must be a host name or address, got "$value"' })
   DB_HOST?: string;
 
-  @Transform(toInt)
+  @Transform(stringToInteger)
   @IsInt({ message: '$property must be a whole number between 1 and 65535, got "$value"' })
   @Min(1, { message: '$property must be a whole number between 1 and 65535, got "$value"' })
   @Max(65535, { message: '$property must be a whole number between 1 and 65535, got "$value"' })
@@ -146,18 +143,18 @@ class EnvironmentVariables {
   @Min(1, { message: '$property must be a duration of at least 1s like 30s, 1m or 2h, got "$value"' })
   IDLE_CHECK_INTERVAL: number = 60;
 
-  @Transform(toBoolean)
+  @Transform(stringToBoolean)
   @IsIn([true, false], { message: '$property must be true or false, got "$value"' })
   RECONCILER_ENABLED: boolean = true;
 
   /** Login throttling (api-contract §1.5): attempts per minute before 429. */
-  @Transform(toInt)
+  @Transform(stringToInteger)
   @IsInt({ message: '$property must be an integer 1-100000, got "$value"' })
   @Min(1, { message: '$property must be an integer 1-100000, got "$value"' })
   @Max(100_000, { message: '$property must be an integer 1-100000, got "$value"' })
   LOGIN_ATTEMPTS_PER_USERNAME: number = 10;
 
-  @Transform(toInt)
+  @Transform(stringToInteger)
   @IsInt({ message: '$property must be an integer 1-100000, got "$value"' })
   @Min(1, { message: '$property must be an integer 1-100000, got "$value"' })
   @Max(100_000, { message: '$property must be an integer 1-100000, got "$value"' })

@@ -21,7 +21,7 @@ describe('quantities', () => {
   });
 
   it('refuses what is not a non-negative quantity, and memory in millibytes', () => {
-    for (const bad of ['', 'abc', '-1', '1.2.3', '5 Gi', '1Xi', 'Gi']) {
+    for (const bad of ['', 'abc', '-1', '1.2.3', '5 Gi', '1Xi', 'Gi', '1e99999999', '1e-99999999', '9'.repeat(100)]) {
       expect(cpuMillicores(bad)).toBeUndefined();
       expect(memoryMib(bad)).toBeUndefined();
     }

@@ -6,16 +6,21 @@ const QUANTITY = /^\+?(?<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?<suffix>[KMGTPE]i
 const BINARY_POWERS: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
 const DECIMAL_EXPONENTS: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const MIB = 2n ** 20n;
+const MAX_LENGTH = 64;
+const MAX_EXPONENT = 24;
 
 /** A non-negative quantity as the exact fraction numerator/denominator of base units. */
 function parseQuantity(input: string | number): { numerator: bigint; denominator: bigint; suffix: string } | undefined {
-  const match = QUANTITY.exec(String(input).trim());
+  const text = String(input).trim();
+  const match = text.length <= MAX_LENGTH ? QUANTITY.exec(text) : null;
   if (!match?.groups) return undefined;
   const [whole, fraction = ''] = match.groups.number.split('.');
   const suffix = match.groups.suffix ?? '';
   let numerator = BigInt(`${whole}${fraction}` || '0');
   let denominator = 10n ** BigInt(fraction.length);
   const exponent = suffix in BINARY_POWERS ? undefined : (DECIMAL_EXPONENTS[suffix] ?? Number(suffix.slice(1)));
+  // `1e99999999` would make a number with a hundred million digits; nothing real is that large.
+  if (exponent !== undefined && Math.abs(exponent) > MAX_EXPONENT) return undefined;
   if (exponent === undefined) numerator *= 1024n ** BigInt(BINARY_POWERS[suffix]);
   else if (exponent >= 0) numerator *= 10n ** BigInt(exponent);
   else denominator *= 10n ** BigInt(-exponent);
@@ -36,6 +41,10 @@ export function memoryMib(input: string | number): number | undefined {
   if (!q || q.suffix === 'm') return undefined;
   return Number(ceilDiv(q.numerator, q.denominator * MIB));
 }
+
+/** What one session may request (api-contract §3.3 step 5); Template defaults obey it too. */
+export const SESSION_CPU_MILLICORES = { min: 100, max: 64_000 };
+export const SESSION_MEMORY_MIB = { min: 128, max: 512 * 1024 };
 
 export const formatCpu = (millicores: number) => `${millicores}m`;
 export const formatMemory = (mib: number) => `${mib}Mi`;

@@ -78,11 +78,21 @@ export class QuotaService {
    * lock, so parallel starts of one user, on any replica, run one at a time (§7.5). Fails closed
    * with 503 when limits or usage cannot be read.
    */
-  async runWithinQuota<T>(owner: QuotaSubject, demand: QuotaDemand, write: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async runWithinQuota<T>(
+    owner: QuotaSubject,
+    demand: QuotaDemand,
+    write: (manager: EntityManager) => Promise<T>,
+    /** Runs first under the lock; a result means "nothing to start any more" (a concurrent wake won). */
+    alreadyDone?: () => Promise<T | undefined>,
+  ): Promise<T> {
     let writing = false;
     try {
       return await this.db.transaction(async (manager) => {
         await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['streamspace:quota', owner.username]);
+        writing = true;
+        const done = await alreadyDone?.();
+        if (done !== undefined) return done;
+        writing = false;
         const [limits, usage] = await Promise.all([this.limits(owner.id, manager), this.usage(owner.username, { fresh: true })]);
         const violation = firstQuotaViolation(limits, usage, demand);
         if (violation) throw quotaExceeded(violation);

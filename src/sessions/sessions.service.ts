@@ -9,20 +9,17 @@ import { KubernetesAlreadyExistsError, KubernetesNotFoundError } from '../kubern
 import { SessionCache } from '../kubernetes/resource-caches.js';
 import type { SessionResource, SessionState, TemplateResource } from '../kubernetes/resources.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
-import { cpuMillicores, memoryMib } from '../quotas/quantities.js';
+import { cpuMillicores, memoryMib, SESSION_CPU_MILLICORES, SESSION_MEMORY_MIB } from '../quotas/quantities.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { UsersService } from '../users/users.service.js';
 import { type CreateSessionDto, type ListSessionsQuery, parseTags, tagsFromQuery } from './session.dto.js';
 import { newSessionName } from './session-names.js';
-import { type ConnectionCloseReason, SessionRecordEntity } from './session-record.entity.js';
+import { SessionLifecycle } from './session-lifecycle.service.js';
+import { SessionRecordEntity } from './session-record.entity.js';
 import { APPLICATION_LABEL, type SessionActivity, type SessionView, toSessionView } from './session.view.js';
 
-export const STATE_REASON_ANNOTATION = 'streamspace.io/state-reason';
 const STATES: SessionState[] = ['running', 'hibernated', 'terminated'];
 const NAME_ATTEMPTS = 3;
-const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
-const CPU_RANGE = { min: 100, max: 64_000 };
-const MEMORY_RANGE = { min: 128, max: 524_288 };
 
 export const sessionNotFound = (name: string) => new ApiError(404, 'Session not found', `No session named '${name}'`);
 const invalidResource = (message: string) => new ApiError(400, 'Invalid resource request', message);
@@ -49,6 +46,7 @@ export class SessionsService {
     private readonly users: UsersService,
     private readonly platformConfig: PlatformConfigService,
     private readonly applications: ApplicationLaunchService,
+    private readonly lifecycle: SessionLifecycle,
   ) {}
 
   async list(caller: Principal, query: ListSessionsQuery): Promise<{ sessions: SessionView[]; total: number }> {
@@ -134,28 +132,8 @@ export class SessionsService {
       throw new ApiError(409, 'Invalid state transition', 'A terminated session can only be set to running');
 
     const reason = caller.username === session.spec.user ? 'user' : 'admin';
-    const patch = () =>
-      this.k8s.sessions.patch(name, { spec: { state }, metadata: { annotations: { [STATE_REASON_ANNOTATION]: reason } } });
-    let updated: SessionResource;
-    if (state === 'running') {
-      const account = await this.users.findByUsername(session.spec.user);
-      const owner = { id: account?.id ?? NO_ACCOUNT, username: session.spec.user };
-      const requested = { ...session.spec.resources?.limits, ...session.spec.resources?.requests };
-      const demand = {
-        cpuMillicores: cpuMillicores(requested.cpu ?? 0) ?? 0,
-        memoryMib: memoryMib(requested.memory ?? 0) ?? 0,
-        homeVolumeMib: session.spec.persistentHome === false ? undefined : this.platformConfig.settings().storage.homeSizeMib,
-      };
-      updated = await this.quotas.runWithinQuota(owner, demand, async (manager) => {
-        const patched = await patch();
-        await this.recordState(manager, name, state, reason);
-        return patched;
-      });
-    } else {
-      updated = await patch();
-      await this.recordState(this.db.manager, name, state, reason);
-      await this.closeConnections(name, 'session_stopped');
-    }
+    const updated =
+      state === 'running' ? (await this.lifecycle.start(session, reason)).session : await this.lifecycle.stop(name, state, reason);
     return this.view(updated);
   }
 
@@ -167,7 +145,7 @@ export class SessionsService {
       if (error instanceof KubernetesNotFoundError) throw sessionNotFound(name);
       throw error;
     }
-    await this.closeConnections(name, 'session_deleted');
+    await this.lifecycle.closeConnections(this.db.manager, [name], 'session_deleted');
     await this.db.manager
       .createQueryBuilder()
       .update(SessionRecordEntity)
@@ -278,10 +256,10 @@ export class SessionsService {
     if (millicores === undefined) throw invalidResource(`invalid CPU quantity: ${cpu}`);
     const mib = memoryMib(memory);
     if (mib === undefined) throw invalidResource(`invalid memory quantity: ${memory}`);
-    if (millicores < CPU_RANGE.min) throw invalidResource(`CPU request too low: minimum ${CPU_RANGE.min}m`);
-    if (millicores > CPU_RANGE.max) throw invalidResource(`CPU request too high: maximum ${CPU_RANGE.max}m`);
-    if (mib < MEMORY_RANGE.min) throw invalidResource(`memory request too low: minimum ${MEMORY_RANGE.min}Mi`);
-    if (mib > MEMORY_RANGE.max) throw invalidResource('memory request too high: maximum 512Gi');
+    if (millicores < SESSION_CPU_MILLICORES.min) throw invalidResource(`CPU request too low: minimum ${SESSION_CPU_MILLICORES.min}m`);
+    if (millicores > SESSION_CPU_MILLICORES.max) throw invalidResource(`CPU request too high: maximum ${SESSION_CPU_MILLICORES.max}m`);
+    if (mib < SESSION_MEMORY_MIB.min) throw invalidResource(`memory request too low: minimum ${SESSION_MEMORY_MIB.min}Mi`);
+    if (mib > SESSION_MEMORY_MIB.max) throw invalidResource('memory request too high: maximum 512Gi');
     return { cpu, memory, cpuMillicores: millicores, memoryMib: mib };
   }
 
@@ -329,27 +307,5 @@ export class SessionsService {
       startedAt: new Date(),
       createdAt: new Date(String(metadata.creationTimestamp ?? new Date().toISOString())),
     }).execute();
-  }
-
-  /** A change to running restarts the activity clock, so a woken session is not re-hibernated at once (§6.3). */
-  private async recordState(manager: EntityManager, name: string, state: SessionState, reason: string): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(SessionRecordEntity)
-      .set({
-        state,
-        stateReason: reason,
-        updatedAt: () => 'now()',
-        ...(state === 'running' && { startedAt: () => 'now()', lastActivity: () => 'now()' }),
-      })
-      .where('name = :name', { name })
-      .execute();
-  }
-
-  private async closeConnections(name: string, reason: ConnectionCloseReason): Promise<void> {
-    await this.db.query(
-      `UPDATE connections SET closed_at = now(), close_reason = $2 WHERE session_name = $1 AND closed_at IS NULL`,
-      [name, reason],
-    );
   }
 }

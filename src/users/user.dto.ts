@@ -2,15 +2,13 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ROLES, type Role } from './user.entity.js';
+import { stringToBoolean, stringToInteger } from '../common/string-transforms.js';
 
 /** §2.5: always a valid Kubernetes label value. */
 export const USERNAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 /** The setup wizard's email rule (§3.1), used for every account. */
 export const EMAIL = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/;
 
-const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
-const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value);
 
 export class CreateUserDto {
   @ApiProperty({ example: 'alice', pattern: USERNAME.source, maxLength: 63 })
@@ -48,19 +46,19 @@ export class ListUsersQuery {
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
-  @Transform(toBoolean)
+  @Transform(stringToBoolean)
   @IsBoolean({ message: 'active must be true or false' })
   active?: boolean;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 1000 })
-  @Transform(toInteger)
+  @Transform(stringToInteger)
   @IsInt({ message: 'limit must be an integer' })
   @Min(1)
   @Max(1000)
   limit: number = 50;
 
   @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @Transform(toInteger)
+  @Transform(stringToInteger)
   @IsInt({ message: 'offset must be an integer' })
   @Min(0)
   @Max(2_147_483_647)
