@@ -1,12 +1,14 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ClockModule } from './common/clock.js';
 import { jsonBodyParser, noStore } from './common/http-middleware.js';
 import { loggerParams } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConnectionsModule } from './connections/connections.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
@@ -34,6 +36,8 @@ export class AppModule implements NestModule {
         UsersModule,
         TemplatesModule,
         SessionsModule,
+        ActivityModule,
+        ConnectionsModule,
         WorkloadsModule,
       ],
     };

@@ -5,6 +5,8 @@ import { LeaderElection } from '../database/leader-election.service.js';
 import { SessionCache } from '../kubernetes/resource-caches.js';
 import type { SessionResource } from '../kubernetes/resources.js';
 import { cpuMillicores, memoryMib } from '../quotas/quantities.js';
+import { Clock } from '../common/clock.js';
+import { SessionLifecycle } from './session-lifecycle.service.js';
 import { APPLICATION_LABEL } from './session.view.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,6 +28,8 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
     @InjectDataSource() private readonly db: DataSource,
     private readonly cache: SessionCache,
     private readonly leader: LeaderElection,
+    private readonly lifecycle: SessionLifecycle,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -95,24 +99,24 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
     await this.db.query(
       `INSERT INTO sessions AS s (${columns.join(', ')}, user_id, application_id, last_activity, started_at)
        VALUES (${placeholders.join(', ')}, (SELECT id FROM users WHERE username = $4),
-               (SELECT id FROM installed_applications WHERE id::text = $${columns.length + 1}), now(),
-               CASE WHEN $6 = 'running' THEN now() END)
+               (SELECT id FROM installed_applications WHERE id::text = $${columns.length + 1}), $${columns.length + 2},
+               CASE WHEN $6 = 'running' THEN $${columns.length + 2}::timestamptz END)
        ON CONFLICT (name) DO UPDATE SET
          ${updates.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
-         application_id = EXCLUDED.application_id, deleted_at = NULL, updated_at = now(),
-         started_at = CASE WHEN s.state <> 'running' AND EXCLUDED.state = 'running' THEN now() ELSE s.started_at END,
-         last_activity = CASE WHEN s.state <> 'running' AND EXCLUDED.state = 'running' THEN greatest(s.last_activity, now())
-                              ELSE s.last_activity END`,
-      [...Object.values(values), metadata.labels?.[APPLICATION_LABEL] ?? ''],
+         application_id = EXCLUDED.application_id, deleted_at = NULL, updated_at = EXCLUDED.last_activity,
+         started_at = CASE WHEN s.state <> 'running' AND EXCLUDED.state = 'running' THEN EXCLUDED.last_activity ELSE s.started_at END,
+         last_activity = CASE WHEN s.state <> 'running' AND EXCLUDED.state = 'running'
+                              THEN greatest(s.last_activity, EXCLUDED.last_activity) ELSE s.last_activity END`,
+      [...Object.values(values), metadata.labels?.[APPLICATION_LABEL] ?? '', this.clock.now()],
     );
   }
 
   private async markDeleted(names: string[]): Promise<void> {
     if (names.length === 0) return;
-    await this.db.query(`UPDATE sessions SET deleted_at = now(), updated_at = now() WHERE name = ANY($1) AND deleted_at IS NULL`, [names]);
-    await this.db.query(
-      `UPDATE connections SET closed_at = now(), close_reason = 'session_deleted' WHERE session_name = ANY($1) AND closed_at IS NULL`,
-      [names],
-    );
+    const now = this.clock.now();
+    await this.db.transaction(async (manager) => {
+      await manager.query(`UPDATE sessions SET deleted_at = $2, updated_at = $2 WHERE name = ANY($1) AND deleted_at IS NULL`, [names, now]);
+      await this.lifecycle.closeConnections(manager, names, 'session_deleted');
+    });
   }
 }

@@ -15,6 +15,8 @@ import { UsersService } from '../users/users.service.js';
 import { type CreateSessionDto, type ListSessionsQuery, parseTags, tagsFromQuery } from './session.dto.js';
 import { newSessionName } from './session-names.js';
 import { SessionLifecycle } from './session-lifecycle.service.js';
+import { liveConnection } from './live-connection.js';
+import { Clock } from '../common/clock.js';
 import { SessionRecordEntity } from './session-record.entity.js';
 import { APPLICATION_LABEL, type SessionActivity, type SessionView, toSessionView } from './session.view.js';
 
@@ -47,6 +49,7 @@ export class SessionsService {
     private readonly platformConfig: PlatformConfigService,
     private readonly applications: ApplicationLaunchService,
     private readonly lifecycle: SessionLifecycle,
+    private readonly clock: Clock,
   ) {}
 
   async list(caller: Principal, query: ListSessionsQuery): Promise<{ sessions: SessionView[]; total: number }> {
@@ -117,7 +120,7 @@ export class SessionsService {
       }
       throw error;
     }
-    return toSessionView(created, { lastActivity: new Date(), activeConnections: 0 });
+    return toSessionView(created, { lastActivity: this.clock.now(), activeConnections: 0 }, this.clock.now());
   }
 
   /** PATCH /sessions/:id {state} (§3.3, transitions of §6.1). */
@@ -149,7 +152,7 @@ export class SessionsService {
     await this.db.manager
       .createQueryBuilder()
       .update(SessionRecordEntity)
-      .set({ deletedAt: () => 'now()', updatedAt: () => 'now()' })
+      .set({ deletedAt: this.clock.now(), updatedAt: this.clock.now() })
       .where('name = :name AND deleted_at IS NULL', { name })
       .execute();
     return { name, message: 'Session deletion requested' };
@@ -164,7 +167,7 @@ export class SessionsService {
   }
 
   /** The session, if the caller may see it (§2.4); otherwise exactly as if it did not exist. */
-  private async findVisible(caller: Principal, name: string): Promise<SessionResource> {
+  async findVisible(caller: Principal, name: string): Promise<SessionResource> {
     let session: SessionResource | undefined;
     if (this.cache.isSynced) session = this.cache.get(name);
     else session = await this.k8s.sessions.get(name).catch((error: unknown) => {
@@ -198,7 +201,7 @@ export class SessionsService {
     return items;
   }
 
-  private async view(session: SessionResource): Promise<SessionView> {
+  async view(session: SessionResource): Promise<SessionView> {
     return (await this.views([session]))[0];
   }
 
@@ -207,12 +210,12 @@ export class SessionsService {
     if (sessions.length === 0) return [];
     const rows = (await this.db.query(
       `SELECT s.name, s.last_activity AS "lastActivity",
-              (SELECT count(*)::int FROM connections c WHERE c.session_name = s.name AND c.closed_at IS NULL) AS "activeConnections"
+              (SELECT count(*)::int FROM connections c WHERE c.session_name = s.name AND ${liveConnection('$2')}) AS "activeConnections"
          FROM sessions s WHERE s.name = ANY($1)`,
-      [sessions.map((s) => s.metadata.name)],
+      [sessions.map((s) => s.metadata.name), this.clock.now()],
     )) as (SessionActivity & { name: string })[];
     const activity = new Map(rows.map((row) => [row.name, { ...row, lastActivity: new Date(row.lastActivity) }]));
-    const now = new Date();
+    const now = this.clock.now();
     return sessions.map((session) => toSessionView(session, activity.get(session.metadata.name), now));
   }
 
@@ -303,8 +306,8 @@ export class SessionsService {
       idleTimeout: spec.idleTimeout ?? '30m',
       maxSessionDuration: spec.maxSessionDuration ?? '8h',
       tags: spec.tags ?? [],
-      lastActivity: new Date(),
-      startedAt: new Date(),
+      lastActivity: this.clock.now(),
+      startedAt: this.clock.now(),
       createdAt: new Date(String(metadata.creationTimestamp ?? new Date().toISOString())),
     }).execute();
   }

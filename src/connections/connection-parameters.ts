@@ -1,0 +1,16 @@
+import { ApiError } from '../common/api-error.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const connectionNotFound = (connectionId: string, session: string) =>
+  new ApiError(404, 'Connection not found', `No connection '${connectionId}' on session '${session}'`);
+
+/** A `connectionId` query parameter: required where the route says so, a UUID when given. */
+export function connectionIdParameter(value: unknown, required: boolean): string | undefined {
+  if (value === undefined || value === '') {
+    if (required) throw new ApiError(400, 'connectionId parameter required', 'Pass ?connectionId=<id>');
+    return undefined;
+  }
+  if (typeof value !== 'string' || !UUID.test(value)) throw new ApiError(400, 'Invalid request', 'connectionId: must be a UUID');
+  return value;
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ActivityRecorder } from '../activity/activity-recorder.service.js';
+import { hasRole, type Principal } from '../auth/principal.js';
+import { ApiError } from '../common/api-error.js';
+import { Clock } from '../common/clock.js';
+import { liveConnection } from '../sessions/live-connection.js';
+import { SessionLifecycle } from '../sessions/session-lifecycle.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { UsersService } from '../users/users.service.js';
+import { connectionNotFound } from './connection-parameters.js';
+import type { ConnectionView, ConnectResponse } from './connection.view.js';
+
+export interface ClientInfo {
+  ip: string | undefined;
+  userAgent: string;
+}
+
+/** Connect, disconnect and the live connection list of a session (api-contract §3.3, §6.4). */
+@Injectable()
+export class ConnectionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly sessions: SessionsService,
+    private readonly lifecycle: SessionLifecycle,
+    private readonly users: UsersService,
+    private readonly activity: ActivityRecorder,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Wakes a hibernated session (synchronously, idempotently, under the quota lock), then records a connection. */
+  async connect(caller: Principal, name: string, requestedUser: string | undefined, client: ClientInfo): Promise<ConnectResponse> {
+    let session = await this.sessions.findVisible(caller, name);
+    const connectionUser = await this.users.actingFor(caller, requestedUser);
+    if (session.spec.state === 'terminated')
+      throw new ApiError(409, 'Session terminated', 'Set the session to running before connecting');
+    if (session.spec.state === 'running' && session.status?.phase === 'Failed')
+      throw new ApiError(409, 'Session failed', session.status.message ?? '');
+    const wasHibernated = session.spec.state === 'hibernated';
+    if (wasHibernated) session = (await this.lifecycle.start(session, 'connect')).session;
+
+    const now = this.clock.now();
+    const [connection] = (await this.db.query(
+      `INSERT INTO connections (session_name, user_id, client_ip, user_agent, connected_at, last_heartbeat)
+       VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
+      [name, connectionUser.id, client.ip ?? null, client.userAgent.slice(0, 1024), now],
+    )) as { id: string }[];
+    await this.activity.record(name, { lastConnection: true });
+
+    const url = session.status?.url ?? '';
+    const [ready, message] = wasHibernated
+      ? [false, 'Connection established. Session is waking from hibernation - please wait.']
+      : session.status?.phase !== 'Running'
+        ? [false, 'Connection established. Session is starting up - please wait.']
+        : !url
+          ? [false, 'Connection established. Waiting for session endpoint - please wait.']
+          : [true, 'Connection established.'];
+    return { connectionId: connection.id, sessionUrl: url, state: session.spec.state, ready, message };
+  }
+
+  /** Closes one connection of this session (idempotent); the caller's own unless operator/admin. */
+  async disconnect(caller: Principal, name: string, connectionId: string): Promise<{ message: string; activeConnections: number }> {
+    await this.sessions.findVisible(caller, name);
+    const now = this.clock.now();
+    return this.db.transaction(async (manager) => {
+      const [connection] = (await manager.query(
+        `SELECT user_id AS "userId" FROM connections WHERE id = $1 AND session_name = $2 FOR UPDATE`,
+        [connectionId, name],
+      )) as { userId: string }[];
+      if (!connection || (connection.userId !== caller.id && !hasRole(caller, 'operator'))) throw connectionNotFound(connectionId, name);
+      await manager.query(
+        `UPDATE connections SET closed_at = $2, close_reason = 'client' WHERE id = $1 AND closed_at IS NULL`,
+        [connectionId, now],
+      );
+      const [{ live }] = (await manager.query(
+        `SELECT count(*)::int AS live FROM connections c WHERE c.session_name = $1 AND ${liveConnection('$2')}`,
+        [name, now],
+      )) as { live: number }[];
+      if (live === 0) await manager.query(`UPDATE sessions SET last_disconnect = $2, updated_at = $2 WHERE name = $1`, [name, now]);
+      return { message: 'Connection closed', activeConnections: live };
+    });
+  }
+
+  /** Live connections, oldest first (§6.4). */
+  async list(caller: Principal, name: string): Promise<{ sessionId: string; connections: ConnectionView[]; total: number }> {
+    await this.sessions.findVisible(caller, name);
+    const rows = (await this.db.query(
+      `SELECT c.id, c.session_name AS "sessionId", c.user_id AS "userId", coalesce(u.username, '') AS username,
+              host(c.client_ip) AS "clientIp", c.user_agent AS "userAgent", c.connected_at AS "connectedAt",
+              c.last_heartbeat AS "lastHeartbeat"
+         FROM connections c LEFT JOIN users u ON u.id = c.user_id
+        WHERE c.session_name = $1 AND ${liveConnection('$2')}
+        ORDER BY c.connected_at, c.id`,
+      [name, this.clock.now()],
+    )) as (Omit<ConnectionView, 'connectedAt' | 'lastHeartbeat'> & { connectedAt: Date; lastHeartbeat: Date })[];
+    const connections = rows.map((row) => ({
+      ...row,
+      connectedAt: new Date(row.connectedAt).toISOString(),
+      lastHeartbeat: new Date(row.lastHeartbeat).toISOString(),
+    }));
+    return { sessionId: name, connections, total: connections.length };
+  }
+}
