@@ -6,20 +6,26 @@ import {
   CustomObjectsApi,
   type KubeConfig,
   Log,
+  NetworkingV1Api,
+  type V1ConfigMap,
   type V1Deployment,
+  type V1Ingress,
   type V1PersistentVolumeClaim,
   type V1Pod,
+  type V1Scale,
+  type V1Service,
   Watch,
 } from '@kubernetes/client-node';
 import { AppConfig } from '../config/app-config.js';
 import { CustomResourceClient } from './custom-resource.client.js';
 import { KUBE_CONFIG } from './kube-config.js';
 import { KubernetesNotFoundError } from './kubernetes-errors.js';
-import { KubernetesRequests, type WriteListener } from './kubernetes-requests.js';
+import { KubernetesRequests, type ListResult, type WriteListener } from './kubernetes-requests.js';
 import {
   APPLICATION_INSTALL_KIND,
   type ApplicationInstallResource,
   type CustomResource,
+  type ConfigMapObject,
   type CustomResourceKind,
   SESSION_KIND,
   type SessionResource,
@@ -27,6 +33,17 @@ import {
   TEMPLATE_KIND,
   type TemplateResource,
 } from './resources.js';
+
+/** Object types of the core kinds K8sService reads and writes, so other modules need not import the client. */
+export type {
+  V1Container,
+  V1Deployment,
+  V1Ingress,
+  V1OwnerReference,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1Service,
+} from '@kubernetes/client-node';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -67,6 +84,7 @@ export class K8sService {
   private readonly logs: Log;
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
+  private readonly networking: NetworkingV1Api;
 
   constructor(config: AppConfig, @Inject(KUBE_CONFIG) kubeConfig: KubeConfig) {
     this.namespace = config.namespace;
@@ -74,6 +92,7 @@ export class K8sService {
     this.logs = new Log(kubeConfig);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
+    this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
     const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
     const notify: WriteListener = (resource, change, object) => {
       for (const listener of this.writeListeners) listener(resource, change, object);
@@ -97,6 +116,81 @@ export class K8sService {
     await this.requests.send(operation, (options) =>
       this.apps.deleteNamespacedDeployment({ namespace, name, propagationPolicy: 'Background' }, options),
     );
+  }
+
+  /** The Deployment, or undefined when there is none. */
+  getDeployment(namespace: string, name: string): Promise<V1Deployment | undefined> {
+    const operation = { verb: 'get', resource: 'deployments', kind: 'Deployment', namespace, name } as const;
+    return orUndefined(this.requests.send(operation, (options) => this.apps.readNamespacedDeployment({ namespace, name }, options)));
+  }
+
+  async listDeployments(
+    namespace: string,
+    query: { labelSelector?: string; limit?: number; continue?: string } = {},
+  ): Promise<ListResult<V1Deployment>> {
+    const operation = { verb: 'list', resource: 'deployments', kind: 'Deployment', namespace } as const;
+    const list = await this.requests.send(operation, (options) =>
+      this.apps.listNamespacedDeployment(
+        { namespace, labelSelector: query.labelSelector, limit: query.limit, _continue: query.continue },
+        options,
+      ),
+    );
+    return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?.['_continue'] };
+  }
+
+  /** Collection path of Deployments, for `watch`. */
+  deploymentsPath(namespace: string): string {
+    return `/apis/apps/v1/namespaces/${namespace}/deployments`;
+  }
+
+  readDeploymentScale(namespace: string, name: string): Promise<V1Scale> {
+    const operation = { verb: 'get', resource: 'deployments/scale', kind: 'Deployment', namespace, name } as const;
+    return this.requests.send(operation, (options) => this.apps.readNamespacedDeploymentScale({ namespace, name }, options));
+  }
+
+  /** Sets replicas through the scale subresource, the only change made to a running Deployment. */
+  scaleDeployment(namespace: string, name: string, replicas: number): Promise<V1Scale> {
+    const operation = { verb: 'patch', resource: 'deployments/scale', kind: 'Deployment', namespace, name } as const;
+    return this.requests.send(operation, (options) =>
+      this.apps.patchNamespacedDeploymentScale({ namespace, name, body: { spec: { replicas } } }, this.requests.mergePatch(options)),
+    );
+  }
+
+  createPersistentVolumeClaim(namespace: string, body: V1PersistentVolumeClaim): Promise<V1PersistentVolumeClaim> {
+    const operation = { verb: 'create', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespace, name: body.metadata?.name } as const;
+    return this.requests.send(operation, (options) => this.core.createNamespacedPersistentVolumeClaim({ namespace, body }, options));
+  }
+
+  /** The Service, or undefined when there is none. */
+  getService(namespace: string, name: string): Promise<V1Service | undefined> {
+    const operation = { verb: 'get', resource: 'services', kind: 'Service', namespace, name } as const;
+    return orUndefined(this.requests.send(operation, (options) => this.core.readNamespacedService({ namespace, name }, options)));
+  }
+
+  createService(namespace: string, body: V1Service): Promise<V1Service> {
+    const operation = { verb: 'create', resource: 'services', kind: 'Service', namespace, name: body.metadata?.name } as const;
+    return this.requests.send(operation, (options) => this.core.createNamespacedService({ namespace, body }, options));
+  }
+
+  async deleteService(namespace: string, name: string): Promise<void> {
+    const operation = { verb: 'delete', resource: 'services', kind: 'Service', namespace, name } as const;
+    await this.requests.send(operation, (options) => this.core.deleteNamespacedService({ namespace, name }, options));
+  }
+
+  /** The Ingress, or undefined when there is none. */
+  getIngress(namespace: string, name: string): Promise<V1Ingress | undefined> {
+    const operation = { verb: 'get', resource: 'ingresses', kind: 'Ingress', namespace, name } as const;
+    return orUndefined(this.requests.send(operation, (options) => this.networking.readNamespacedIngress({ namespace, name }, options)));
+  }
+
+  createIngress(namespace: string, body: V1Ingress): Promise<V1Ingress> {
+    const operation = { verb: 'create', resource: 'ingresses', kind: 'Ingress', namespace, name: body.metadata?.name } as const;
+    return this.requests.send(operation, (options) => this.networking.createNamespacedIngress({ namespace, body }, options));
+  }
+
+  async deleteIngress(namespace: string, name: string): Promise<void> {
+    const operation = { verb: 'delete', resource: 'ingresses', kind: 'Ingress', namespace, name } as const;
+    await this.requests.send(operation, (options) => this.networking.deleteNamespacedIngress({ namespace, name }, options));
   }
 
   /** The claim, or undefined when there is none. */
@@ -153,6 +247,41 @@ export class K8sService {
    * Opens a watch on a collection path. `onDone` is called exactly once, when the stream ends for
    * any reason (server timeout, error, abort).
    */
+  // The platform ConfigMap (§3.10).
+
+  configMapsPath(namespace: string): string {
+    return `/api/v1/namespaces/${namespace}/configmaps`;
+  }
+
+  async listConfigMaps(
+    namespace: string,
+    query: { fieldSelector?: string; limit?: number; continue?: string },
+  ): Promise<ListResult<ConfigMapObject>> {
+    const operation = { verb: 'list', resource: 'configmaps', kind: 'ConfigMap', namespace } as const;
+    const list = await this.requests.send(operation, (options) =>
+      this.core.listNamespacedConfigMap({ namespace, fieldSelector: query.fieldSelector, limit: query.limit, _continue: query.continue }, options),
+    );
+    return { items: list.items as ConfigMapObject[], resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?._continue };
+  }
+
+  readConfigMap(namespace: string, name: string): Promise<ConfigMapObject> {
+    const operation = { verb: 'get', resource: 'configmaps', kind: 'ConfigMap', namespace, name } as const;
+    return this.requests.send(operation, (options) => this.core.readNamespacedConfigMap({ namespace, name }, options)) as Promise<ConfigMapObject>;
+  }
+
+  createConfigMap(namespace: string, body: V1ConfigMap): Promise<ConfigMapObject> {
+    const operation = { verb: 'create', resource: 'configmaps', kind: 'ConfigMap', namespace, name: body.metadata?.name } as const;
+    return this.requests.send(operation, (options) => this.core.createNamespacedConfigMap({ namespace, body }, options)) as Promise<ConfigMapObject>;
+  }
+
+  /** A full replace: carrying the read resourceVersion makes a concurrent change fail with a conflict. */
+  replaceConfigMap(namespace: string, name: string, body: V1ConfigMap): Promise<ConfigMapObject> {
+    const operation = { verb: 'update', resource: 'configmaps', kind: 'ConfigMap', namespace, name } as const;
+    return this.requests.send(operation, (options) =>
+      this.core.replaceNamespacedConfigMap({ namespace, name, body }, options),
+    ) as Promise<ConfigMapObject>;
+  }
+
   async watch(
     path: string,
     query: Record<string, string | number | boolean | undefined>,
@@ -163,5 +292,15 @@ export class K8sService {
       onDone(error ?? undefined),
     );
     return { abort: () => controller.abort() };
+  }
+}
+
+/** A read's result, or undefined when the object does not exist. */
+async function orUndefined<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof KubernetesNotFoundError) return undefined;
+    throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { KubernetesObject, V1ObjectMeta } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1ObjectMeta } from '@kubernetes/client-node';
 
 /** The platform's custom resources (api-contract §5): group stream.space, version v1alpha1. */
 export const STREAM_SPACE_GROUP = 'stream.space';
@@ -12,6 +12,9 @@ export type { KubernetesObject };
 export interface StoredObject extends KubernetesObject {
   metadata: ObjectMeta & { name: string; resourceVersion?: string };
 }
+
+/** A ConfigMap as the API server stored it. */
+export type ConfigMapObject = V1ConfigMap & StoredObject;
 
 /** A custom resource: a stored object with a spec and an optional status. */
 export interface CustomResource<Spec = unknown, Status = unknown> extends StoredObject {

@@ -1,62 +1,109 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ApiError, type FieldProblem } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { K8sService } from '../kubernetes/k8s.service.js';
+import { KubernetesAlreadyExistsError, KubernetesConflictError, KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import type { ConfigMapObject } from '../kubernetes/resources.js';
+import { WatchCache } from '../kubernetes/watch-cache.js';
 import type { QuotaLimits } from '../quotas/quota-rules.js';
+import { configValueProblem, effectiveConfig, type PlatformSettings, platformSettings } from './config-keys.js';
 
-/** Typed platform settings (api-contract §6.8), computed values in seconds, millicores and MiB. */
-export interface PlatformSettings {
-  session: {
-    defaultIdleTimeout: string;
-    defaultMaxSessionDuration: string;
-    enableAutoHibernation: boolean;
-    autoHibernateDelay: string;
-    /** '' = derive the URL from the ingress settings. */
-    urlTemplate: string;
-  };
-  resources: { defaultMemory: string; defaultCpu: string };
-  quota: QuotaLimits;
-  storage: { homeSize: string; homeSizeMib: number; className: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany' };
-  ingress: { enabled: boolean; domain: string; className: string; scheme: 'http' | 'https'; tlsSecretName: string };
-}
+export type { PlatformSettings };
+
+export const CONFIG_MAP_NAME = 'streamspace-config';
+const WRITE_ATTEMPTS = 3;
 
 /**
- * Platform settings. For now these are the contract's built-in defaults (with the INGRESS_* env
- * defaults); reading and live-reloading the `streamspace-config` ConfigMap belongs to the Config
- * issue, which keeps this interface: callers ask for `settings()` at each decision.
+ * Platform configuration: the ConfigMap `streamspace-config` (§3.10), watched by every replica so
+ * a change applies within moments without a restart. Callers ask for `settings()` at each
+ * decision; a stored value that fails its rule (edited by hand) is ignored in favour of the default.
  */
 @Injectable()
-export class PlatformConfigService {
-  constructor(private readonly config: AppConfig) {}
+export class PlatformConfigService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PlatformConfigService.name);
+  private readonly cache: WatchCache<ConfigMapObject>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly k8s: K8sService,
+  ) {
+    const namespace = k8s.namespace;
+    const fieldSelector = `metadata.name=${CONFIG_MAP_NAME}`;
+    this.cache = new WatchCache<ConfigMapObject>('configmaps', {
+      list: (query) => k8s.listConfigMaps(namespace, { ...query, fieldSelector }) as never,
+      watch: (query, onEvent, onDone) => k8s.watch(k8s.configMapsPath(namespace), { ...query, fieldSelector }, onEvent as never, onDone),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.cache.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.cache.stop();
+  }
+
+  /** What an admin stored (only the keys they set). */
+  private stored(): Record<string, string> {
+    return this.cache.get(CONFIG_MAP_NAME)?.data ?? {};
+  }
+
+  /** GET /config: every known key's effective value plus unknown stored keys. */
+  values(): Record<string, string> {
+    return effectiveConfig(this.stored(), this.config);
+  }
 
   settings(): PlatformSettings {
-    return {
-      session: {
-        defaultIdleTimeout: '30m',
-        defaultMaxSessionDuration: '8h',
-        enableAutoHibernation: true,
-        autoHibernateDelay: '30m',
-        urlTemplate: '',
-      },
-      resources: { defaultMemory: '2Gi', defaultCpu: '1000m' },
-      quota: {
-        maxSessions: 5,
-        maxCpuMillicores: 4000,
-        maxMemoryMib: 8192,
-        maxCpuPerSessionMillicores: 2000,
-        maxMemoryPerSessionMib: 4096,
-        maxStorageMib: 102_400,
-      },
-      storage: { homeSize: '50Gi', homeSizeMib: 51_200, className: '', accessMode: 'ReadWriteMany' },
-      ingress: {
-        enabled: true,
-        domain: this.config.ingress.domain,
-        className: this.config.ingress.className,
-        scheme: 'https',
-        tlsSecretName: '',
-      },
-    };
+    return platformSettings(this.values());
   }
 
   quotaDefaults(): QuotaLimits {
     return this.settings().quota;
+  }
+
+  /**
+   * PATCH /config: validates every key first (nothing is written when one fails), then merges
+   * into the ConfigMap with optimistic concurrency, creating it when missing.
+   */
+  async update(patch: unknown): Promise<Record<string, string>> {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+      throw new ApiError(400, 'Invalid configuration', 'body: must be an object of keys to strings or null');
+    const changes = Object.entries(patch as Record<string, unknown>);
+    const problems: FieldProblem[] = changes
+      .filter(([, value]) => value !== null)
+      .map(([key, value]) => ({ field: key, message: configValueProblem(key, value) }))
+      .filter((problem): problem is FieldProblem => problem.message !== undefined);
+    if (problems.length > 0)
+      throw new ApiError(400, 'Invalid configuration', `${problems[0].field}: ${problems[0].message}`, { details: problems });
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const written = await this.write(changes as [string, string | null][]);
+        this.cache.applyWrite('upsert', written);
+        return this.values();
+      } catch (error) {
+        const retry = error instanceof KubernetesConflictError || error instanceof KubernetesAlreadyExistsError;
+        if (!retry || attempt >= WRITE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async write(changes: [string, string | null][]): Promise<ConfigMapObject> {
+    const namespace = this.k8s.namespace;
+    const current = await this.k8s.readConfigMap(namespace, CONFIG_MAP_NAME).catch((error: unknown) => {
+      if (error instanceof KubernetesNotFoundError) return undefined;
+      throw error;
+    });
+    const data = { ...current?.data };
+    for (const [key, value] of changes) {
+      if (value === null) delete data[key];
+      else data[key] = value;
+    }
+    if (!current) {
+      const body = { metadata: { name: CONFIG_MAP_NAME, labels: { 'app.kubernetes.io/managed-by': 'streamspace-api' } }, data };
+      return (await this.k8s.createConfigMap(namespace, body)) as ConfigMapObject;
+    }
+    // A replace carrying the read resourceVersion: a concurrent writer makes it fail with 409, and we re-read.
+    return (await this.k8s.replaceConfigMap(namespace, CONFIG_MAP_NAME, { ...current, data })) as ConfigMapObject;
   }
 }
