@@ -50,7 +50,13 @@ export function firstQuotaViolation(limits: QuotaLimits, usage: QuotaUsage, dema
   const memory = usage.memoryMib + demand.memoryMib;
   if (memory > limits.maxMemoryMib) return `total memory quota exceeded: would use ${memory}Mi, limit is ${limits.maxMemoryMib}Mi`;
   const home = demand.homeVolumeMib;
-  if (home !== undefined && usage.homeVolumeMib === undefined && home > limits.maxStorageMib)
-    return `storage quota exceeded: home volume needs ${formatStorage(home)}, limit is ${formatStorage(limits.maxStorageMib)}`;
+  if (home !== undefined && usage.homeVolumeMib === undefined) return storageViolation(home, limits.maxStorageMib);
   return undefined;
+}
+
+/** Check 6 alone: a new home volume of `neededMib` against the storage limit. */
+export function storageViolation(neededMib: number, maxStorageMib: number): string | undefined {
+  return neededMib > maxStorageMib
+    ? `storage quota exceeded: home volume needs ${formatStorage(neededMib)}, limit is ${formatStorage(maxStorageMib)}`
+    : undefined;
 }

@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { LeaderElection } from '../../src/database/leader-election.service.js';
+import { homeVolumeName } from '../../src/kubernetes/names.js';
+import { type WorkloadsApp, createSession, startWorkloadsApp, templateSpec, unique } from './workloads-fixture.js';
+
+/** RECONCILER_ENABLED=false lets another controller own the workloads (api-contract §5.9). */
+describe('Session workloads reconciler switched off', () => {
+  let env: WorkloadsApp;
+
+  beforeAll(async () => {
+    env = await startWorkloadsApp({ RECONCILER_ENABLED: 'false' });
+  });
+  afterAll(() => env?.close());
+
+  it('creates nothing and writes no status, even as the leader', async () => {
+    const { k8s, namespace, app } = env;
+    const template = unique('firefox');
+    await k8s.templates.create({ metadata: { name: template }, spec: templateSpec() });
+    const user = unique('alice');
+    const name = unique('alice-firefox');
+    await createSession(k8s, name, user, { template, state: 'running' });
+    expect(app.get(LeaderElection).isLeader).toBe(true);
+
+    // Long enough for an enabled reconciler to create everything (it takes well under a second).
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await k8s.getDeployment(namespace, `ss-${name}`)).toBeUndefined();
+    expect(await k8s.getService(namespace, `ss-${name}`)).toBeUndefined();
+    expect(await k8s.getIngress(namespace, `ss-${name}`)).toBeUndefined();
+    expect(await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user))).toBeUndefined();
+    expect((await k8s.sessions.get(name)).status).toBeUndefined();
+  });
+});
