@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export const GROUP_TYPES = ['team', 'department', 'project', 'system'] as const;
 export type GroupType = (typeof GROUP_TYPES)[number];
@@ -7,7 +7,7 @@ export const ALL_USERS_GROUP = 'all-users';
 
 @Entity({ name: 'groups' })
 export class GroupEntity {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' }) id!: string;
   @Column({ type: 'text' }) name!: string;
   @Column({ name: 'display_name', type: 'text' }) displayName!: string;
   @Column({ type: 'text', default: '' }) description!: string;

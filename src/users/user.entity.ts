@@ -1,11 +1,12 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export const ROLES = ['user', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 @Entity({ name: 'users' })
 export class UserEntity {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+  // The database generates it (gen_random_uuid); a TypeORM 'uuid' strategy would want the uuid-ossp extension PGlite lacks.
+  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' }) id!: string;
   @Column({ type: 'text' }) username!: string;
   @Column({ type: 'text' }) email!: string;
   @Column({ name: 'full_name', type: 'text', default: '' }) fullName!: string;
