@@ -2,7 +2,10 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } 
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from './activity/activity.module.js';
+import { ApplicationsModule } from './applications/applications.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 import { ClockModule } from './common/clock.js';
 import { jsonBodyParser, noStore } from './common/http-middleware.js';
 import { loggerParams } from './common/logging.js';
@@ -12,6 +15,7 @@ import { ConnectionsModule } from './connections/connections.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
+import { NodesModule } from './nodes/nodes.module.js';
 import { PlatformConfigModule } from './platform-config/platform-config.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
@@ -39,6 +43,10 @@ export class AppModule implements NestModule {
         ActivityModule,
         ConnectionsModule,
         WorkloadsModule,
+        CatalogModule,
+        ApplicationsModule,
+        NodesModule,
+        ClusterModule,
       ],
     };
   }
