@@ -20,6 +20,7 @@ import { PlatformConfigModule } from './platform-config/platform-config.module.j
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebSocketModule } from './websocket/websocket.module.js';
 import { WorkloadsModule } from './workloads/workloads.module.js';
 
 @Module({})
@@ -47,6 +48,7 @@ export class AppModule implements NestModule {
         ApplicationsModule,
         NodesModule,
         ClusterModule,
+        WebSocketModule,
       ],
     };
   }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
+import { WebSocketHub } from './websocket/websocket-hub.service.js';
 
 /** Connections still open this long after SIGTERM/SIGINT are cut so the process can exit. */
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   // database pool and WebSockets (Nest's own hooks would close the database before the server).
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.log(`${signal} received: draining requests`);
+    // Open WebSockets would hold the drain: tell them the server is going away (1001) first.
+    app.get(WebSocketHub).shutdown();
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearTimeout(force);

@@ -9,6 +9,7 @@ import { connectionNotFound } from '../connections/connection-parameters.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { liveConnection } from '../sessions/live-connection.js';
 import { ConnectionEntity } from '../sessions/session-record.entity.js';
+import { SessionChanges } from '../sessions/session-changes.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { ActivityRecorder } from './activity-recorder.service.js';
 import type { ActivityStatusView } from './activity-status.view.js';
@@ -22,6 +23,7 @@ export class ActivityService {
     private readonly recorder: ActivityRecorder,
     private readonly platformConfig: PlatformConfigService,
     private readonly clock: Clock,
+    private readonly changes: SessionChanges,
   ) {}
 
   /**
@@ -33,14 +35,20 @@ export class ActivityService {
     if (session.spec.state !== 'running')
       throw new ApiError(409, 'Session not running', `The session is ${session.spec.state}; heartbeats are only accepted for running sessions`);
     if (connectionId !== undefined) {
-      const update = this.db.manager
-        .createQueryBuilder()
-        .update(ConnectionEntity)
-        .set({ lastHeartbeat: this.clock.now(), closedAt: null, closeReason: null })
-        .where('id = :connectionId AND session_name = :name', { connectionId, name })
-        .andWhere("(closed_at IS NULL OR close_reason = 'timeout')");
-      if (!hasRole(caller, 'operator')) update.andWhere('user_id = :userId', { userId: caller.id });
-      if (!(await update.execute()).affected) throw connectionNotFound(connectionId, name);
+      const refresh = (closed: 'open' | 'timedOut') => {
+        const update = this.db.manager
+          .createQueryBuilder()
+          .update(ConnectionEntity)
+          .set({ lastHeartbeat: this.clock.now(), closedAt: null, closeReason: null })
+          .where('id = :connectionId AND session_name = :name', { connectionId, name })
+          .andWhere(closed === 'open' ? 'closed_at IS NULL' : "close_reason = 'timeout'");
+        if (!hasRole(caller, 'operator')) update.andWhere('user_id = :userId', { userId: caller.id });
+        return update.execute().then((result) => Boolean(result.affected));
+      };
+      if (!(await refresh('open'))) {
+        if (!(await refresh('timedOut'))) throw connectionNotFound(connectionId, name);
+        this.changes.notify(session.spec.user);
+      }
     }
     const lastActivity = await this.recorder.record(name);
     return { status: 'ok', sessionId: name, connectionId: connectionId ?? null, lastActivity: lastActivity.toISOString() };

@@ -14,6 +14,8 @@ export const STREAMSPACE_PROTOCOL = 'streamspace.v1';
 
 export interface WebSocketAdmission {
   principal: Principal;
+  /** Re-checked while the socket is open (§8.2). */
+  token: string;
   /** The subprotocol to answer with, when the client offered any (§8.1). */
   protocol: string | undefined;
 }
@@ -46,7 +48,7 @@ export class WebSocketAuthenticator {
     const protocol = offered.includes(STREAMSPACE_PROTOCOL)
       ? STREAMSPACE_PROTOCOL
       : offered.find((entry) => entry.startsWith(BEARER_PROTOCOL_PREFIX));
-    return { principal, protocol };
+    return { principal, token, protocol };
   }
 
   /** Re-runs the token checks (§8.2 pings): throws the same errors as at upgrade time. */

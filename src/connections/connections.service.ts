@@ -6,6 +6,7 @@ import { hasRole, type Principal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { liveConnection } from '../sessions/live-connection.js';
+import { SessionChanges } from '../sessions/session-changes.service.js';
 import { SessionLifecycle } from '../sessions/session-lifecycle.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -27,6 +28,7 @@ export class ConnectionsService {
     private readonly users: UsersService,
     private readonly activity: ActivityRecorder,
     private readonly clock: Clock,
+    private readonly changes: SessionChanges,
   ) {}
 
   /** Wakes a hibernated session (synchronously, idempotently, under the quota lock), then records a connection. */
@@ -47,6 +49,7 @@ export class ConnectionsService {
       [name, connectionUser.id, client.ip ?? null, client.userAgent.slice(0, 1024), now],
     )) as { id: string }[];
     await this.activity.record(name, { lastConnection: true });
+    this.changes.notify(session.spec.user);
 
     const url = session.status?.url ?? '';
     const [ready, message] = wasHibernated
@@ -61,9 +64,9 @@ export class ConnectionsService {
 
   /** Closes one connection of this session (idempotent); the caller's own unless operator/admin. */
   async disconnect(caller: Principal, name: string, connectionId: string): Promise<{ message: string; activeConnections: number }> {
-    await this.sessions.findVisible(caller, name);
+    const session = await this.sessions.findVisible(caller, name);
     const now = this.clock.now();
-    return this.db.transaction(async (manager) => {
+    const result = await this.db.transaction(async (manager) => {
       const [connection] = (await manager.query(
         `SELECT user_id AS "userId" FROM connections WHERE id = $1 AND session_name = $2 FOR UPDATE`,
         [connectionId, name],
@@ -80,6 +83,8 @@ export class ConnectionsService {
       if (live === 0) await manager.query(`UPDATE sessions SET last_disconnect = $2, updated_at = $2 WHERE name = $1`, [name, now]);
       return { message: 'Connection closed', activeConnections: live };
     });
+    this.changes.notify(session.spec.user);
+    return result;
   }
 
   /** Live connections, oldest first (§6.4). */

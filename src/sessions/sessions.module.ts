@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApplicationLaunchService } from '../applications/application-launch.service.js';
 import { QuotasModule } from '../quotas/quotas.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { SessionChanges } from './session-changes.service.js';
 import { SessionLifecycle } from './session-lifecycle.service.js';
 import { SessionProjection } from './session-projection.service.js';
 import { ConnectionEntity, SessionRecordEntity } from './session-record.entity.js';
@@ -13,7 +14,7 @@ import { SessionsService } from './sessions.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([SessionRecordEntity, ConnectionEntity]), QuotasModule, UsersModule],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionLifecycle, SessionProjection, ApplicationLaunchService],
-  exports: [SessionsService, SessionLifecycle],
+  providers: [SessionsService, SessionLifecycle, SessionProjection, SessionChanges, ApplicationLaunchService],
+  exports: [SessionsService, SessionLifecycle, SessionChanges],
 })
 export class SessionsModule {}

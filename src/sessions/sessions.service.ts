@@ -53,9 +53,13 @@ export class SessionsService {
   ) {}
 
   async list(caller: Principal, query: ListSessionsQuery): Promise<{ sessions: SessionView[]; total: number }> {
-    const owner = this.users.listFilterFor(caller, query.user);
-    const sessions = await this.views(await this.visibleSessions(caller, owner));
+    const sessions = await this.listOf(this.users.listFilterFor(caller, query.user));
     return { sessions, total: sessions.length };
+  }
+
+  /** Every session of `owner`, or every session when undefined (what an operator sees), newest first. */
+  async listOf(owner: string | undefined): Promise<SessionView[]> {
+    return this.views(await this.sessionsOf(owner));
   }
 
   async byTags(caller: Principal, query: Record<string, unknown>): Promise<{ sessions: SessionView[]; total: number; tags: string[] }> {
@@ -63,7 +67,7 @@ export class SessionsService {
     if (tags.length === 0) throw new ApiError(400, 'At least one tag is required', 'Pass one or more tags, e.g. ?tags=dev');
     const user = typeof query.user === 'string' ? query.user : undefined;
     const owner = this.users.listFilterFor(caller, user);
-    const matching = (await this.visibleSessions(caller, owner)).filter((s) => (s.spec.tags ?? []).some((t) => tags.includes(t)));
+    const matching = (await this.sessionsOf(owner)).filter((s) => (s.spec.tags ?? []).some((t) => tags.includes(t)));
     const sessions = await this.views(matching);
     return { sessions, total: sessions.length, tags };
   }
@@ -178,16 +182,10 @@ export class SessionsService {
     return session;
   }
 
-  /** Newest first; a `user` sees only their own, operators all or `owner`'s. */
-  private async visibleSessions(caller: Principal, owner: string | undefined): Promise<SessionResource[]> {
+  /** `owner`'s sessions, or all of them, newest first (callers resolved `owner` with listFilterFor). */
+  private async sessionsOf(owner: string | undefined): Promise<SessionResource[]> {
     const all = this.cache.isSynced ? this.cache.list() : await this.listFromApi();
-    return all
-      .filter((s) => (owner === undefined ? mayActOn(caller, s.spec.user) : s.spec.user === owner))
-      .sort(
-        (a, b) =>
-          Date.parse(String(b.metadata.creationTimestamp)) - Date.parse(String(a.metadata.creationTimestamp)) ||
-          a.metadata.name.localeCompare(b.metadata.name),
-      );
+    return newestFirst(owner === undefined ? all : all.filter((s) => s.spec.user === owner));
   }
 
   private async listFromApi(): Promise<SessionResource[]> {
@@ -312,3 +310,10 @@ export class SessionsService {
     }).execute();
   }
 }
+
+const newestFirst = (sessions: SessionResource[]) =>
+  sessions.sort(
+    (a, b) =>
+      Date.parse(String(b.metadata.creationTimestamp)) - Date.parse(String(a.metadata.creationTimestamp)) ||
+      a.metadata.name.localeCompare(b.metadata.name),
+  );

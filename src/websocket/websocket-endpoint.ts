@@ -1,0 +1,27 @@
+import type { IncomingMessage } from 'node:http';
+import type { Principal } from '../auth/principal.js';
+import type { Role } from '../users/user.entity.js';
+import type { ManagedSocket } from './managed-socket.js';
+
+export interface WebSocketContext {
+  /** Named groups of the path pattern, URL-decoded. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  principal: Principal;
+  request: IncomingMessage;
+}
+
+/** One WebSocket path (api-contract §8.3–§8.6). */
+export interface WebSocketEndpoint {
+  /** Label for metrics and logs, e.g. `sessions`. */
+  readonly name: string;
+  /** Matches the pathname; named groups become `params`. */
+  readonly path: RegExp;
+  readonly role: Role;
+  /** Optional check before the upgrade (e.g. the pod exists); throw an ApiError to refuse. */
+  prepare?(context: WebSocketContext): Promise<void> | void;
+  /** The socket is open: send, subscribe, and clean up through `socket.onClose`. */
+  open(socket: ManagedSocket, context: WebSocketContext): void | Promise<void>;
+}
+
+export const WEBSOCKET_ENDPOINTS = Symbol('WEBSOCKET_ENDPOINTS');

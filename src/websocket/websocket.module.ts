@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { EnterpriseEndpoint } from './enterprise.endpoint.js';
+import { SessionsEndpoint } from './sessions.endpoint.js';
+import { WEBSOCKET_ENDPOINTS } from './websocket-endpoint.js';
+import { WebSocketHub, WebSocketSettings } from './websocket-hub.service.js';
+
+/** The WebSockets of api-contract §8, all behind one upgrade handler. */
+@Module({
+  imports: [AuthModule, SessionsModule, UsersModule],
+  providers: [
+    WebSocketSettings,
+    WebSocketHub,
+    SessionsEndpoint,
+    EnterpriseEndpoint,
+    {
+      provide: WEBSOCKET_ENDPOINTS,
+      inject: [SessionsEndpoint, EnterpriseEndpoint],
+      useFactory: (...endpoints: unknown[]) => endpoints,
+    },
+  ],
+  exports: [WebSocketHub, WebSocketSettings],
+})
+export class WebSocketModule {}
