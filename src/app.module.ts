@@ -12,6 +12,7 @@ import { loggerParams } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConnectionsModule } from './connections/connections.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
@@ -49,6 +50,7 @@ export class AppModule implements NestModule {
         NodesModule,
         ClusterModule,
         WebSocketModule,
+        DashboardModule,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import {
   AppsV1Api,
+  type ConfigurationOptions,
   CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
@@ -10,6 +11,7 @@ import {
   type V1ConfigMap,
   type V1Deployment,
   type V1Ingress,
+  type V1Node,
   type V1PersistentVolumeClaim,
   type V1Pod,
   type V1Scale,
@@ -39,11 +41,55 @@ export type {
   V1Container,
   V1Deployment,
   V1Ingress,
+  V1Node,
   V1OwnerReference,
   V1PersistentVolumeClaim,
   V1Pod,
   V1Service,
+  V1Taint,
 } from '@kubernetes/client-node';
+
+/**
+ * A kind by its REST coordinates; group '' is the core group (served at /api/v1). Objects read
+ * through these coordinates are the API server's JSON untouched: timestamps are strings even
+ * where the client's types say Date.
+ */
+export interface ResourceType {
+  kind: string;
+  group: string;
+  version: string;
+  plural: string;
+}
+
+/** A list object as the API server sent it (api-contract §3.9 returns these verbatim). */
+export interface ObjectList<T = StoredObject> {
+  apiVersion: string;
+  kind: string;
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  items: T[];
+}
+
+export interface ListQuery {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+/** One RFC 6902 operation; nodes are changed with these (taints) or with merge patches. */
+export type JsonPatchOperation =
+  | { op: 'test' | 'add' | 'replace'; path: string; value: unknown }
+  | { op: 'remove'; path: string };
+
+export type NodeObject = V1Node & StoredObject;
+export type PodObject = V1Pod & StoredObject;
+
+/** `blocked`: the API server answered 429, a PodDisruptionBudget (or throttling) forbids it now. */
+export type EvictionOutcome = { blocked: false } | { blocked: true; message: string };
+
+export const NODE_RESOURCE: ResourceType = { kind: 'Node', group: '', version: 'v1', plural: 'nodes' };
+export const POD_RESOURCE: ResourceType = { kind: 'Pod', group: '', version: 'v1', plural: 'pods' };
+export const NAMESPACE_RESOURCE: ResourceType = { kind: 'Namespace', group: '', version: 'v1', plural: 'namespaces' };
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -85,6 +131,7 @@ export class K8sService {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly networking: NetworkingV1Api;
+  private readonly customObjects: CustomObjectsApi;
 
   constructor(config: AppConfig, @Inject(KUBE_CONFIG) kubeConfig: KubeConfig) {
     this.namespace = config.namespace;
@@ -94,6 +141,7 @@ export class K8sService {
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
     this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
     const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.customObjects = customObjects;
     const notify: WriteListener = (resource, change, object) => {
       for (const listener of this.writeListeners) listener(resource, change, object);
     };
@@ -194,6 +242,12 @@ export class K8sService {
   }
 
   /** The claim, or undefined when there is none. */
+  async listPersistentVolumeClaims(namespace: string, labelSelector: string): Promise<V1PersistentVolumeClaim[]> {
+    const operation = { verb: 'list', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespace } as const;
+    const list = await this.requests.send(operation, (options) => this.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector }, options));
+    return list.items;
+  }
+
   async getPersistentVolumeClaim(namespace: string, name: string): Promise<V1PersistentVolumeClaim | undefined> {
     const operation = { verb: 'get', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespace, name } as const;
     try {
@@ -231,10 +285,120 @@ export class K8sService {
     const operation = { verb: 'get', resource: 'pods/log', kind: 'Pod', namespace, name } as const;
     const { container: requested, ...rest } = logOptions;
     const container = requested ?? (await this.getPod(namespace, name)).spec?.containers[0]?.name ?? '';
+    // The client pipes the response body into the sink, and aborting makes node-fetch emit 'error'
+    // on that body: without a listener that error would crash the process. It ends the sink instead.
+    sink.once('pipe', (source: NodeJS.ReadableStream) =>
+      source.on('error', () => {
+        if (!sink.writableEnded && !sink.destroyed) sink.end();
+      }),
+    );
     const controller = await this.requests.send(operation, () =>
       this.logs.log(namespace, name, container, sink, { ...rest, follow: true }),
     );
     return { abort: () => controller.abort() };
+  }
+
+  // Nodes, cluster-wide pods, evictions and the generic resources of §3.8 and §3.9.
+
+  readonly nodesPath = '/api/v1/nodes';
+  /** Every pod in every namespace, for `watch`. */
+  readonly allPodsPath = '/api/v1/pods';
+
+  async listNodes(query: ListQuery = {}): Promise<ListResult<NodeObject>> {
+    return toListResult(await this.listObjects<NodeObject>(NODE_RESOURCE, undefined, query));
+  }
+
+  getNode(name: string): Promise<NodeObject> {
+    return this.getObject<NodeObject>(NODE_RESOURCE, undefined, name);
+  }
+
+  /** JSON merge patch (labels, cordon). */
+  mergePatchNode(name: string, patch: object): Promise<NodeObject> {
+    const operation = { verb: 'patch', resource: 'nodes', kind: 'Node', name } as const;
+    return this.requests.send(operation, (options) =>
+      this.customObjects.patchClusterCustomObject({ ...coordinates(NODE_RESOURCE), name, body: patch }, this.requests.mergePatch(coreGroup(options))),
+    ) as Promise<NodeObject>;
+  }
+
+  /** RFC 6902 JSON patch (the client's default patch type here), e.g. test-and-replace of taints. */
+  jsonPatchNode(name: string, operations: JsonPatchOperation[]): Promise<NodeObject> {
+    const operation = { verb: 'patch', resource: 'nodes', kind: 'Node', name } as const;
+    return this.requests.send(operation, (options) =>
+      this.customObjects.patchClusterCustomObject({ ...coordinates(NODE_RESOURCE), name, body: operations }, coreGroup(options)),
+    ) as Promise<NodeObject>;
+  }
+
+  /** One page of pods in all namespaces (e.g. `fieldSelector: spec.nodeName=<node>`). */
+  async listAllPods(query: ListQuery = {}): Promise<ListResult<PodObject>> {
+    return toListResult(await this.listObjects<PodObject>(POD_RESOURCE, undefined, query));
+  }
+
+  /** Creates an Eviction (policy/v1). A 429 is an answer here, not a failure: the caller decides when to retry. */
+  evictPod(namespace: string, name: string, gracePeriodSeconds?: number): Promise<EvictionOutcome> {
+    const operation = { verb: 'create', resource: 'pods/eviction', kind: 'Pod', namespace, name } as const;
+    const body = {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name, namespace },
+      ...(gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds } }),
+    };
+    return this.requests.send(operation, async (options): Promise<EvictionOutcome> => {
+      try {
+        await this.core.createNamespacedPodEviction({ namespace, name, body }, options);
+        return { blocked: false };
+      } catch (error) {
+        const { code, body: status } = error as { code?: unknown; body?: unknown };
+        if (code !== 429) throw error;
+        return { blocked: true, message: statusMessage(status) ?? 'Too many requests' };
+      }
+    });
+  }
+
+  /** A list as the API server sent it; `namespace` undefined = cluster-wide (or a cluster-scoped kind). */
+  listObjects<T = StoredObject>(type: ResourceType, namespace: string | undefined, query: ListQuery = {}): Promise<ObjectList<T>> {
+    const operation = { verb: 'list', resource: type.plural, kind: type.kind, namespace } as const;
+    const params = { ...coordinates(type), labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, limit: query.limit, _continue: query.continue };
+    return this.requests.send(operation, (options) =>
+      namespace === undefined
+        ? this.customObjects.listClusterCustomObject(params, coreGroup(options))
+        : this.customObjects.listNamespacedCustomObject({ ...params, namespace }, coreGroup(options)),
+    ) as Promise<ObjectList<T>>;
+  }
+
+  /** One object; `namespace` undefined for cluster-scoped kinds. */
+  getObject<T = StoredObject>(type: ResourceType, namespace: string | undefined, name: string): Promise<T> {
+    const operation = { verb: 'get', resource: type.plural, kind: type.kind, namespace, name } as const;
+    return this.requests.send(operation, (options) =>
+      namespace === undefined
+        ? this.customObjects.getClusterCustomObject({ ...coordinates(type), name }, coreGroup(options))
+        : this.customObjects.getNamespacedCustomObject({ ...coordinates(type), namespace, name }, coreGroup(options)),
+    ) as Promise<T>;
+  }
+
+  createObject<T = StoredObject>(type: ResourceType, namespace: string, body: object): Promise<T> {
+    const name = (body as { metadata?: { name?: string } }).metadata?.name;
+    const operation = { verb: 'create', resource: type.plural, kind: type.kind, namespace, name } as const;
+    return this.requests.send(operation, (options) =>
+      this.customObjects.createNamespacedCustomObject({ ...coordinates(type), namespace, body }, coreGroup(options)),
+    ) as Promise<T>;
+  }
+
+  /** Full replace; a stale `metadata.resourceVersion` in the body fails with a conflict. */
+  replaceObject<T = StoredObject>(type: ResourceType, namespace: string, name: string, body: object): Promise<T> {
+    const operation = { verb: 'update', resource: type.plural, kind: type.kind, namespace, name } as const;
+    return this.requests.send(operation, (options) =>
+      this.customObjects.replaceNamespacedCustomObject({ ...coordinates(type), namespace, name, body }, coreGroup(options)),
+    ) as Promise<T>;
+  }
+
+  async deleteObject(type: ResourceType, namespace: string, name: string): Promise<void> {
+    const operation = { verb: 'delete', resource: type.plural, kind: type.kind, namespace, name } as const;
+    await this.requests.send(operation, (options) =>
+      this.customObjects.deleteNamespacedCustomObject(
+        { ...coordinates(type), namespace, name, propagationPolicy: 'Background' },
+        coreGroup(options),
+      ),
+    );
   }
 
   /** Subscribes to the objects that writes through this service returned. */
@@ -303,4 +467,44 @@ async function orUndefined<T>(read: Promise<T>): Promise<T | undefined> {
     if (error instanceof KubernetesNotFoundError) return undefined;
     throw error;
   }
+}
+
+function coordinates(type: ResourceType): { group: string; version: string; plural: string } {
+  return { group: type.group, version: type.version, plural: type.plural };
+}
+
+function toListResult<T>(list: ObjectList<T>): ListResult<T> {
+  return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?.continue || undefined };
+}
+
+function statusMessage(body: unknown): string | undefined {
+  try {
+    const status = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: unknown } | undefined;
+    return typeof status?.message === 'string' ? status.message : undefined;
+  } catch {
+    return typeof body === 'string' && body ? body : undefined;
+  }
+}
+
+/**
+ * The generic calls go through CustomObjectsApi because it hands back the API server's JSON
+ * untouched (the typed clients round-trip objects through models that drop unknown fields and
+ * rewrite timestamps). It only builds `/apis/<group>/<version>` paths, so core-group requests
+ * (group '') are pointed at `/api/v1`.
+ */
+function coreGroup(options: ConfigurationOptions): ConfigurationOptions {
+  // The generated client chains middleware results with `.toPromise()` (its rxjs stand-in).
+  const resolved = <V>(value: V) => ({ toPromise: () => Promise.resolve(value) });
+  const middleware = {
+    pre: (context: { getUrl(): string; setUrl(url: string): void }) => {
+      const url = new URL(context.getUrl());
+      if (url.pathname.startsWith('/apis//')) {
+        url.pathname = `/api/${url.pathname.slice('/apis//'.length)}`;
+        context.setUrl(url.toString());
+      }
+      return resolved(context);
+    },
+    post: <R>(response: R) => resolved(response),
+  };
+  return { ...options, middleware: [...(options.middleware ?? []), middleware as never], middlewareMergeStrategy: 'append' };
 }

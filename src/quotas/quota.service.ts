@@ -8,9 +8,19 @@ import { SessionCache } from '../kubernetes/resource-caches.js';
 import type { SessionResource } from '../kubernetes/resources.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { cpuMillicores, memoryMib } from './quantities.js';
-import { GroupQuotaEntity, UserQuotaEntity } from './quota-limit.entity.js';
+import { GroupQuotaEntity, QUOTA_LIMIT_KEYS, UserQuotaEntity } from './quota-limit.entity.js';
 import { composeLimits, firstQuotaViolation, type QuotaDemand, type QuotaLimits, type QuotaUsage } from './quota-rules.js';
 import { toQuotaView, type UserQuotaView } from './quota.view.js';
+
+/** Home volumes carry this label (api-contract §5.6). */
+const HOME_VOLUME_SELECTOR = 'app.kubernetes.io/name=streamspace-home';
+
+export interface EnabledAccount {
+  id: string;
+  username: string;
+  email: string;
+  lastLogin: Date | null;
+}
 
 export interface QuotaSubject {
   id: string;
@@ -64,6 +74,58 @@ export class QuotaService {
       memoryMib: sum(sessions, (s) => requestedOf(s, 'memory', memoryMib)),
       homeVolumeMib: homeVolume ? (memoryMib(String(requested ?? 0)) ?? 0) : undefined,
     };
+  }
+
+  /**
+   * Effective limits of every enabled account in one query (dashboards): each user's row and the
+   * smallest value of each column over their groups, composed like `limits`.
+   */
+  async limitsOfEnabledUsers(): Promise<(EnabledAccount & { limits: QuotaLimits })[]> {
+    const columns = ['max_sessions', 'max_cpu_millicores', 'max_memory_mib', 'max_cpu_per_session_millicores', 'max_memory_per_session_mib', 'max_storage_mib'];
+    const camel = (column: string) => column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    const rows = (await this.db.query(
+      `SELECT u.id, u.username, u.email, u.last_login AS "lastLogin",
+              ${columns.map((c) => `uq.${c} AS "user_${camel(c)}"`).join(', ')},
+              ${columns.map((c) => `g.${c} AS "group_${camel(c)}"`).join(', ')}
+         FROM users u
+         LEFT JOIN user_quotas uq ON uq.user_id = u.id
+         LEFT JOIN LATERAL (SELECT ${columns.map((c) => `min(gq.${c}) AS ${c}`).join(', ')}
+                              FROM group_quotas gq JOIN group_memberships m ON m.group_id = gq.group_id
+                             WHERE m.user_id = u.id) g ON true
+        WHERE u.active`,
+    )) as Record<string, unknown>[];
+    const defaults = this.platformConfig.quotaDefaults();
+    const pick = (row: Record<string, unknown>, prefix: string) =>
+      Object.fromEntries(QUOTA_LIMIT_KEYS.map((key) => [key, row[`${prefix}_${key}`] as number | null]));
+    return rows.map((row) => ({
+      id: row.id as string,
+      username: row.username as string,
+      email: row.email as string,
+      lastLogin: (row.lastLogin as Date | null) ?? null,
+      limits: composeLimits(defaults, pick(row, 'user'), [pick(row, 'group')]),
+    }));
+  }
+
+  /** Usage of every user with running sessions or a home volume (dashboards): the watch cache plus one list of home volumes. */
+  async usageByUser(): Promise<Map<string, QuotaUsage>> {
+    const usage = new Map<string, QuotaUsage>();
+    const of = (username: string) => {
+      let entry = usage.get(username);
+      if (!entry) usage.set(username, (entry = { sessions: 0, cpuMillicores: 0, memoryMib: 0, homeVolumeMib: undefined }));
+      return entry;
+    };
+    for (const session of this.sessionCache.list()) {
+      if (session.spec.state !== 'running' || session.metadata.deletionTimestamp) continue;
+      const entry = of(session.spec.user);
+      entry.sessions++;
+      entry.cpuMillicores += requestedOf(session, 'cpu', cpuMillicores);
+      entry.memoryMib += requestedOf(session, 'memory', memoryMib);
+    }
+    for (const claim of await this.k8s.listPersistentVolumeClaims(this.k8s.namespace, HOME_VOLUME_SELECTOR)) {
+      const username = claim.metadata?.labels?.['streamspace.io/user'];
+      if (username) of(username).homeVolumeMib = memoryMib(String(claim.spec?.resources?.requests?.storage ?? 0)) ?? 0;
+    }
+    return usage;
   }
 
   /** The UserQuota of /users/me/quota: real limits, usage from the watch cache. */
