@@ -16,6 +16,8 @@ import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { NodesModule } from './nodes/nodes.module.js';
 import { PlatformConfigModule } from './platform-config/platform-config.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
@@ -36,6 +38,7 @@ export class AppModule implements NestModule {
         KubernetesModule,
         ScheduleModule.forRoot(),
         ClockModule,
+        MetricsModule,
         HealthModule,
         PlatformConfigModule,
         AuthModule,
@@ -58,5 +61,6 @@ export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(jsonBodyParser).forRoutes('*path');
     consumer.apply(noStore).forRoutes('*path');
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }
 }

@@ -5,11 +5,12 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { routeNotFound } from './common/api-error.js';
+import { ApiError, routeNotFound } from './common/api-error.js';
 import { ApiExceptionFilter, writeApiError } from './common/api-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthService } from './health/health.service.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -48,7 +49,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-  registerRootRoutes(app);
+  registerRootRoutes(app, config);
   setUpSwagger(app);
   await app.init();
   // Nest answers unknown routes only under the prefix; everything else ends here.
@@ -56,8 +57,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   return app;
 }
 
-/** /health, /health/live and /version live outside the prefix, straight on Express (§3.14). */
-function registerRootRoutes(app: NestExpressApplication): void {
+/** /health, /health/live, /version and /metrics live outside the prefix, straight on Express (§3.14). */
+function registerRootRoutes(app: NestExpressApplication, config: AppConfig): void {
   const health = app.get(HealthService);
   const http = app.getHttpAdapter().getInstance() as express.Express;
   http.get('/health/live', (_req: Request, res: Response) => res.json({ status: 'alive' }));
@@ -66,6 +67,14 @@ function registerRootRoutes(app: NestExpressApplication): void {
     res.status(report.status === 'healthy' ? 200 : 503).json(report);
   });
   http.get('/version', (_req: Request, res: Response) => res.json(health.version()));
+  const metrics = app.get(MetricsService);
+  http.get('/metrics', async (req: Request, res: Response) => {
+    if (config.metricsToken !== undefined && req.get('authorization') !== `Bearer ${config.metricsToken}`) {
+      writeApiError(req, res, new ApiError(401, 'Authorization header required', 'Send Authorization: Bearer <METRICS_TOKEN>'));
+      return;
+    }
+    res.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.registry.metrics());
+  });
 }
 
 function setUpSwagger(app: NestExpressApplication): void {

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { liveConnection } from '../sessions/live-connection.js';
 import { durationSql, idleMonitorReason } from './hibernation-rules.js';
@@ -25,6 +26,7 @@ export class IdleMonitor implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly scheduler: SchedulerRegistry,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,7 +39,11 @@ export class IdleMonitor implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** One tick; returns the sessions it hibernated ([] when another replica had the tick). */
-  async tick(): Promise<string[]> {
+  tick(): Promise<string[]> {
+    return this.metrics.loop('idle', () => this.runTick());
+  }
+
+  private async runTick(): Promise<string[]> {
     let hibernated: string[] = [];
     await this.hibernator.exclusively(JOB, async () => {
       const settings = this.hibernator.settings();

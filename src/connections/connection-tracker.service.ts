@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { disconnectRuleApplies } from '../activity/hibernation-rules.js';
 import { Hibernator } from '../activity/hibernator.service.js';
 import { Clock } from '../common/clock.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { HEARTBEAT_TIMEOUT_SECONDS, liveConnection } from '../sessions/live-connection.js';
 import { ConnectionEntity } from '../sessions/session-record.entity.js';
 
@@ -23,6 +24,7 @@ export class ConnectionTracker {
     @InjectDataSource() private readonly db: DataSource,
     private readonly hibernator: Hibernator,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   @Interval('connection-tracker', 30_000)
@@ -31,7 +33,11 @@ export class ConnectionTracker {
   }
 
   /** One tick; returns what it closed and hibernated (nothing when another replica had the tick). */
-  async tick(): Promise<{ timedOut: number; hibernated: string[] }> {
+  tick(): Promise<{ timedOut: number; hibernated: string[] }> {
+    return this.metrics.loop('connections', () => this.runTick());
+  }
+
+  private async runTick(): Promise<{ timedOut: number; hibernated: string[] }> {
     const outcome = { timedOut: 0, hibernated: [] as string[] };
     await this.hibernator.exclusively('connection-tracker', async () => {
       const now = this.clock.now();

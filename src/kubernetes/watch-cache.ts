@@ -71,6 +71,8 @@ export class WatchCache<T extends StoredObject> {
   /** Times the list/watch loop restarted after an error (for metrics and tests). */
   restarts = 0;
   readonly ready: Promise<void>;
+  /** Every cache of the process, for the watch-restart metric. */
+  static readonly all = new Set<WatchCache<StoredObject>>();
 
   constructor(
     readonly name: string,
@@ -79,6 +81,7 @@ export class WatchCache<T extends StoredObject> {
   ) {
     this.logger = new Logger(`WatchCache:${name}`);
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+    WatchCache.all.add(this as unknown as WatchCache<StoredObject>);
   }
 
   get isSynced(): boolean {

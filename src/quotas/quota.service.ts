@@ -6,6 +6,7 @@ import { K8sService } from '../kubernetes/k8s.service.js';
 import { homeVolumeName } from '../kubernetes/names.js';
 import { SessionCache } from '../kubernetes/resource-caches.js';
 import type { SessionResource } from '../kubernetes/resources.js';
+import { MetricsService, quotaResource } from '../metrics/metrics.service.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { cpuMillicores, memoryMib } from './quantities.js';
 import { GroupQuotaEntity, QUOTA_LIMIT_KEYS, UserQuotaEntity } from './quota-limit.entity.js';
@@ -44,6 +45,7 @@ export class QuotaService {
     private readonly k8s: K8sService,
     private readonly sessionCache: SessionCache,
     private readonly platformConfig: PlatformConfigService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async limits(userId: string, manager: EntityManager = this.db.manager): Promise<QuotaLimits> {
@@ -157,7 +159,10 @@ export class QuotaService {
         writing = false;
         const [limits, usage] = await Promise.all([this.limits(owner.id, manager), this.usage(owner.username, { fresh: true })]);
         const violation = firstQuotaViolation(limits, usage, demand);
-        if (violation) throw quotaExceeded(violation);
+        if (violation) {
+          this.metrics.quotaRejections.inc({ resource: quotaResource(violation) });
+          throw quotaExceeded(violation);
+        }
         writing = true;
         return write(manager);
       });

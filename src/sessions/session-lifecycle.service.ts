@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import type { SessionResource } from '../kubernetes/resources.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
@@ -29,6 +30,7 @@ export class SessionLifecycle {
     private readonly users: UsersService,
     private readonly platformConfig: PlatformConfigService,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -51,6 +53,7 @@ export class SessionLifecycle {
       async (manager) => {
         const started = await this.patchState(name, 'running', reason);
         await this.recordState(manager, name, 'running', reason);
+        this.metrics.sessionStarting(name);
         return { session: started, started: true };
       },
       async () => {
@@ -69,6 +72,7 @@ export class SessionLifecycle {
   ): Promise<SessionResource> {
     const stopped = await this.patchState(name, state, reason);
     await this.recordState(manager, name, state, reason);
+    if (state === 'hibernated') this.metrics.hibernations.inc({ reason });
     await this.closeConnections(manager, [name], 'session_stopped');
     return stopped;
   }

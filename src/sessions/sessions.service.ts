@@ -17,6 +17,7 @@ import { newSessionName } from './session-names.js';
 import { SessionLifecycle } from './session-lifecycle.service.js';
 import { liveConnection } from './live-connection.js';
 import { Clock } from '../common/clock.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { SessionRecordEntity } from './session-record.entity.js';
 import { APPLICATION_LABEL, type SessionActivity, type SessionView, toSessionView } from './session.view.js';
 
@@ -50,6 +51,7 @@ export class SessionsService {
     private readonly applications: ApplicationLaunchService,
     private readonly lifecycle: SessionLifecycle,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   async list(caller: Principal, query: ListSessionsQuery): Promise<{ sessions: SessionView[]; total: number }> {
@@ -124,6 +126,8 @@ export class SessionsService {
       }
       throw error;
     }
+    this.metrics.sessionsCreated.inc();
+    this.metrics.sessionStarting(created.metadata.name);
     return toSessionView(created, { lastActivity: this.clock.now(), activeConnections: 0 }, this.clock.now());
   }
 

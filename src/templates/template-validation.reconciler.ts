@@ -1,19 +1,17 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import pLimit from 'p-limit';
 import { AppConfig } from '../config/app-config.js';
 import { LeaderElection } from '../database/leader-election.service.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
 import { TemplateCache } from '../kubernetes/resource-caches.js';
 import type { TemplateResource, TemplateStatus } from '../kubernetes/resources.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { ReconcileQueue } from '../workloads/reconcile-queue.js';
 import { templateSpecProblem } from './template-rules.js';
 
-/** §5.8: at most 10 reconciles at once, full resync every 5 minutes, retries 5 s doubling to 5 min. */
-const MAX_CONCURRENT = 10;
+/** §5.8: full resync every 5 minutes (the queue bounds concurrency and backs off retries). */
 const RESYNC_INTERVAL_MS = 5 * 60_000;
-const RETRY_INITIAL_MS = 5_000;
-const RETRY_MAX_MS = 5 * 60_000;
 
 export const VALID_MESSAGE = 'Template is valid';
 
@@ -36,13 +34,7 @@ export function statusDiffers(current: TemplateStatus | undefined, desired: Requ
  */
 @Injectable()
 export class TemplateValidationReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(TemplateValidationReconciler.name);
-  private readonly limit = pLimit(MAX_CONCURRENT);
-  /** Names queued or in progress → whether another pass was asked for meanwhile. */
-  private readonly queued = new Map<string, boolean>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly retryDelays = new Map<string, number>();
-  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly queue = new ReconcileQueue((name) => this.metrics.reconcile('Template', () => this.reconcile(name)));
   private readonly unsubscribers: (() => void)[] = [];
   private stopped = false;
 
@@ -51,6 +43,7 @@ export class TemplateValidationReconciler implements OnApplicationBootstrap, OnA
     private readonly cache: TemplateCache,
     private readonly k8s: K8sService,
     private readonly leader: LeaderElection,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -61,6 +54,7 @@ export class TemplateValidationReconciler implements OnApplicationBootstrap, OnA
       }),
       this.leader.onChange((leader) => {
         if (leader) void this.resyncAll();
+        else this.queue.clear();
       }),
     );
     if (this.leader.isLeader) void this.resyncAll();
@@ -69,10 +63,7 @@ export class TemplateValidationReconciler implements OnApplicationBootstrap, OnA
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     for (const unsubscribe of this.unsubscribers) unsubscribe();
-    for (const timer of this.retryTimers.values()) clearTimeout(timer);
-    this.retryTimers.clear();
-    // Queued work returns at once now that `active` is false; wait for writes under way.
-    await Promise.allSettled([...this.inFlight]);
+    await this.queue.stop();
   }
 
   @Interval('template-validation-resync', RESYNC_INTERVAL_MS)
@@ -91,51 +82,17 @@ export class TemplateValidationReconciler implements OnApplicationBootstrap, OnA
   }
 
   private enqueue(name: string): void {
-    if (!this.active) return;
-    if (this.queued.has(name)) {
-      this.queued.set(name, true);
-      return;
-    }
-    this.queued.set(name, false);
-    const run = this.limit(() => this.reconcile(name)).finally(() => {
-      this.inFlight.delete(run);
-      const again = this.queued.get(name);
-      this.queued.delete(name);
-      if (again) this.enqueue(name);
-    });
-    this.inFlight.add(run);
+    if (this.active) this.queue.add(name);
   }
 
-  /** Reads the newest cached copy, so a burst of events costs one write. Never rejects. */
+  /** Reads the newest cached copy, so a burst of events costs one write; failures retry with back-off in the queue. */
   private async reconcile(name: string): Promise<void> {
-    try {
-      const template = this.cache.get(name);
-      if (!this.active || !template || template.metadata.deletionTimestamp) return;
-      const desired = desiredTemplateStatus(template);
-      if (statusDiffers(template.status, desired)) await this.k8s.templates.patchStatus(name, desired);
-      this.forgetRetry(name);
-    } catch (error) {
-      if (error instanceof KubernetesNotFoundError) this.forgetRetry(name);
-      else this.retryLater(name, error);
-    }
-  }
-
-  private retryLater(name: string, error: unknown): void {
-    const delay = Math.min((this.retryDelays.get(name) ?? RETRY_INITIAL_MS / 2) * 2, RETRY_MAX_MS);
-    this.retryDelays.set(name, delay);
-    this.logger.warn(`Could not write the status of Template '${name}', retrying in ${delay / 1000} s: ${(error as Error)?.message ?? error}`);
-    clearTimeout(this.retryTimers.get(name));
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(name);
-      this.enqueue(name);
-    }, delay);
-    timer.unref();
-    this.retryTimers.set(name, timer);
-  }
-
-  private forgetRetry(name: string): void {
-    this.retryDelays.delete(name);
-    clearTimeout(this.retryTimers.get(name));
-    this.retryTimers.delete(name);
+    const template = this.cache.get(name);
+    if (!this.active || !template || template.metadata.deletionTimestamp) return;
+    const desired = desiredTemplateStatus(template);
+    if (!statusDiffers(template.status, desired)) return;
+    await this.k8s.templates.patchStatus(name, desired).catch((error: unknown) => {
+      if (!(error instanceof KubernetesNotFoundError)) throw error;
+    });
   }
 }

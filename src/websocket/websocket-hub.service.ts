@@ -5,6 +5,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer } from 'ws';
 import { WebSocketAuthenticator, type WebSocketAdmission } from '../auth/websocket-authenticator.service.js';
 import { ApiError } from '../common/api-error.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { CLOSE, ManagedSocket } from './managed-socket.js';
 import { WEBSOCKET_ENDPOINTS, type WebSocketEndpoint } from './websocket-endpoint.js';
 
@@ -47,9 +48,11 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly authenticator: WebSocketAuthenticator,
     private readonly settings: WebSocketSettings,
     @Inject(WEBSOCKET_ENDPOINTS) private readonly endpoints: WebSocketEndpoint[],
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
+    for (const endpoint of this.endpoints) this.metrics.websocketClients(endpoint.name, () => this.openSockets(endpoint.name));
     this.adapterHost.httpAdapter.getHttpServer().on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       void this.upgrade(request, socket, head);
     });

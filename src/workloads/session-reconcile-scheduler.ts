@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { LeaderElection } from '../database/leader-election.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { SessionCache, TemplateCache } from '../kubernetes/resource-caches.js';
 import { ManagedDeploymentCache } from './managed-deployment-cache.js';
 import { ReconcileQueue } from './reconcile-queue.js';
@@ -28,6 +29,7 @@ export class SessionReconcileScheduler implements OnApplicationBootstrap, OnAppl
     private readonly templates: TemplateCache,
     private readonly deployments: ManagedDeploymentCache,
     private readonly reconciler: SessionReconciler,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -85,6 +87,6 @@ export class SessionReconcileScheduler implements OnApplicationBootstrap, OnAppl
 
   private async reconcileIfLeader(name: string): Promise<void | { requeueAfterMs: number }> {
     if (!this.leader.isLeader) return;
-    return this.reconciler.reconcile(name);
+    return this.metrics.reconcile('Session', () => this.reconciler.reconcile(name));
   }
 }

@@ -7,6 +7,7 @@ import { ApiError } from '../../src/common/api-error.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import { SessionCache } from '../../src/kubernetes/resource-caches.js';
+import { MetricsService } from '../../src/metrics/metrics.service.js';
 import { PlatformConfigService } from '../../src/platform-config/platform-config.service.js';
 import { QuotaService } from '../../src/quotas/quota.service.js';
 import { UsersService } from '../../src/users/users.service.js';
@@ -117,6 +118,7 @@ describe('QuotaService against real Session resources (§7)', () => {
       new K8sService(config, unreachable),
       app.get(SessionCache),
       app.get(PlatformConfigService),
+      app.get(MetricsService),
     );
     let wrote = false;
     const refusal = await broken.runWithinQuota(owner, small, async () => (wrote = true)).catch((error: unknown) => error);
