@@ -285,8 +285,8 @@ export class K8sService {
     const operation = { verb: 'get', resource: 'pods/log', kind: 'Pod', namespace, name } as const;
     const { container: requested, ...rest } = logOptions;
     const container = requested ?? (await this.getPod(namespace, name)).spec?.containers[0]?.name ?? '';
-    // The client pipes the response body into the sink, and aborting makes node-fetch emit 'error'
-    // on that body: without a listener that error would crash the process. It ends the sink instead.
+    // The client pipes the response body into the sink, and pipe does not pass errors on: when the
+    // body fails (connection lost, or aborted) end the sink, so its reader sees the log end.
     sink.once('pipe', (source: NodeJS.ReadableStream) =>
       source.on('error', () => {
         if (!sink.writableEnded && !sink.destroyed) sink.end();

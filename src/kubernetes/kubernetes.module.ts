@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { NodeCache, PodCache } from './cluster-caches.js';
 import { KubernetesHealthService } from './kubernetes-health.service.js';
 import { K8sService } from './k8s.service.js';
 import { KUBE_CONFIG, loadKubeConfig } from './kube-config.js';
@@ -13,8 +14,10 @@ import { SessionCache, TemplateCache } from './resource-caches.js';
     K8sService,
     SessionCache,
     TemplateCache,
+    NodeCache,
+    PodCache,
     KubernetesHealthService,
   ],
-  exports: [K8sService, SessionCache, TemplateCache, KubernetesHealthService],
+  exports: [K8sService, SessionCache, TemplateCache, NodeCache, PodCache, KubernetesHealthService],
 })
 export class KubernetesModule {}

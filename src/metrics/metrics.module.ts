@@ -1,8 +1,14 @@
 import { Global, Module } from '@nestjs/common';
+import { ClusterMetricsService } from './cluster-metrics.service.js';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
+import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
-/** Prometheus metrics (§3.12), fed from everywhere. */
+/** Prometheus metrics (§3.12), fed from everywhere, and the JSON cluster figures. */
 @Global()
-@Module({ providers: [MetricsService, HttpMetricsMiddleware], exports: [MetricsService, HttpMetricsMiddleware] })
+@Module({
+  controllers: [MetricsController],
+  providers: [MetricsService, HttpMetricsMiddleware, ClusterMetricsService],
+  exports: [MetricsService, HttpMetricsMiddleware, ClusterMetricsService],
+})
 export class MetricsModule {}

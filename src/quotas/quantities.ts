@@ -46,6 +46,13 @@ export function memoryMib(input: string | number): number | undefined {
 export const SESSION_CPU_MILLICORES = { min: 100, max: 64_000 };
 export const SESSION_MEMORY_MIB = { min: 128, max: 512 * 1024 };
 
+/** Memory quantity → exact whole bytes (rounded up), for figures reported as decimal byte strings. */
+export function memoryBytes(input: string | number): bigint | undefined {
+  const q = parseQuantity(input);
+  if (!q || q.suffix === 'm') return undefined;
+  return ceilDiv(q.numerator, q.denominator);
+}
+
 export const formatCpu = (millicores: number) => `${millicores}m`;
 export const formatMemory = (mib: number) => `${mib}Mi`;
 /** MiB → "<n>Gi" with at most two decimals (rounded up), trailing zeros dropped. */

@@ -1,0 +1,44 @@
+import type { Writable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/api-error.js';
+import { K8sService, type PodLogOptions, type WatchHandle } from '../kubernetes/k8s.service.js';
+import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+
+export const DEFAULT_TAIL_LINES = 100;
+
+export type PodLogRequest = Omit<PodLogOptions, 'container'> & { container?: string };
+
+/**
+ * Pod logs (api-contract §3.9), read at once or followed. The pod and container are checked
+ * first, so callers can still answer 404/400 before they start streaming. The logs WebSocket
+ * (§8.5) follows through the same method.
+ */
+@Injectable()
+export class PodLogsService {
+  constructor(private readonly k8s: K8sService) {}
+
+  async read(namespace: string, name: string, request: PodLogRequest): Promise<string> {
+    return this.k8s.readPodLog(namespace, name, await this.options(namespace, name, request));
+  }
+
+  /**
+   * Streams the log into `sink` with back-pressure (a slow sink slows the read; nothing piles up
+   * in memory). The sink ends when the log ends; abort the handle when the reader goes away.
+   */
+  async follow(namespace: string, name: string, request: PodLogRequest, sink: Writable): Promise<WatchHandle> {
+    return this.k8s.followPodLog(namespace, name, sink, await this.options(namespace, name, request));
+  }
+
+  private async options(namespace: string, name: string, request: PodLogRequest): Promise<PodLogOptions> {
+    const pod = await this.k8s.getPod(namespace, name).catch((error: unknown) => {
+      if (error instanceof KubernetesNotFoundError) throw new ApiError(404, 'Pod not found', `No pod '${name}' in '${namespace}'`);
+      throw error;
+    });
+    const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((container) => container.name);
+    const container = request.container ?? containers[0];
+    if (container === undefined || !containers.includes(container)) {
+      throw new ApiError(400, 'Invalid container', `Pod '${name}' has containers: ${containers.join(', ')}`);
+    }
+    return { ...request, container, tailLines: request.tailLines ?? DEFAULT_TAIL_LINES };
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import { applyMergePatch, assertApiVersion, assertNoExternalIps, assertWritableNamespace, resolveKind } from './resource-policy.js';
+
+describe('generic resource policy (§3.9)', () => {
+  it('resolves allowed kinds by Kind or plural in any case', () => {
+    for (const spelling of ['ConfigMap', 'configmap', 'CONFIGMAPS', 'configMaps']) expect(resolveKind(spelling).kind).toBe('ConfigMap');
+    expect(resolveKind('HorizontalPodAutoscalers')).toMatchObject({ group: 'autoscaling', version: 'v2' });
+    expect(resolveKind('pods')).toMatchObject({ kind: 'Pod', group: '', version: 'v1', apiVersion: 'v1' });
+  });
+
+  it('refuses every privileged kind in every spelling', () => {
+    const refused = [
+      'Secret', 'secrets', 'SECRET', 'ServiceAccount', 'serviceaccounts', 'Role', 'ClusterRole', 'clusterrolebindings', 'RoleBinding',
+      'MutatingWebhookConfiguration', 'validatingwebhookconfigurations', 'APIService', 'CustomResourceDefinition', 'Endpoints',
+      'EndpointSlice', 'Node', 'nodes', 'Namespace', 'Session', 'templates', 'ApplicationInstall', 'sessions.stream.space', '', 'pods/exec',
+    ];
+    for (const spelling of refused) {
+      expect(() => resolveKind(spelling)).toThrow(
+        expect.objectContaining({ status: 403, error: 'Kind not allowed', message: `Kind '${spelling}' cannot be managed through this API` }),
+      );
+    }
+    expect(() => resolveKind(undefined)).toThrow(expect.objectContaining({ status: 403 }));
+  });
+
+  it('pins each kind to its apiVersion', () => {
+    expect(() => assertApiVersion(resolveKind('Deployment'), 'apps/v1')).not.toThrow();
+    expect(() => assertApiVersion(resolveKind('Deployment'), 'v1')).toThrow(
+      expect.objectContaining({ status: 400, error: 'Unsupported apiVersion', message: 'Deployment must use apiVersion apps/v1' }),
+    );
+    expect(() => assertApiVersion(resolveKind('ConfigMap'), 'stream.space/v1alpha1')).toThrow(expect.objectContaining({ status: 400 }));
+  });
+
+  it('allows writes in the write namespaces only and refuses Services with externalIPs', () => {
+    expect(() => assertWritableNamespace('streamspace', new Set(['streamspace']))).not.toThrow();
+    expect(() => assertWritableNamespace('kube-system', new Set(['streamspace']))).toThrow(
+      expect.objectContaining({ status: 403, error: 'Namespace not allowed', message: "Writes are not allowed in namespace 'kube-system'" }),
+    );
+    expect(() => assertNoExternalIps(resolveKind('Service'), { spec: { externalIPs: ['1.2.3.4'] } })).toThrow(
+      expect.objectContaining({ status: 403, error: 'externalIPs not allowed' }),
+    );
+    expect(() => assertNoExternalIps(resolveKind('Service'), { spec: { externalIPs: [] } })).not.toThrow();
+  });
+
+  it('applies RFC 7386 merge patches without touching the original', () => {
+    const original = { metadata: { name: 'x', labels: { a: '1', b: '2' } }, data: { k: 'v' }, list: [1, 2] };
+    const patched = applyMergePatch(original, { metadata: { labels: { a: null, c: '3' } }, data: null, list: [3] });
+    expect(patched).toEqual({ metadata: { name: 'x', labels: { b: '2', c: '3' } }, list: [3] });
+    expect(original.metadata.labels).toEqual({ a: '1', b: '2' });
+  });
+});

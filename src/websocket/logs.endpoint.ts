@@ -1,0 +1,80 @@
+import { Writable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { PodLogsService } from '../cluster/pod-logs.service.js';
+import { ApiError } from '../common/api-error.js';
+import type { WatchHandle } from '../kubernetes/k8s.service.js';
+import { K8sService } from '../kubernetes/k8s.service.js';
+import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import { CLOSE, type ManagedSocket } from './managed-socket.js';
+import type { WebSocketContext, WebSocketEndpoint } from './websocket-endpoint.js';
+
+interface LogQuery {
+  container?: string;
+  tailLines: number;
+  timestamps: boolean;
+}
+
+/** `container`, `tailLines` 1–10000 (100), `timestamps` (true), as §8.5 says. */
+function logQuery(query: URLSearchParams): LogQuery {
+  const tail = query.get('tailLines');
+  if (tail !== null && (!/^[0-9]+$/.test(tail) || Number(tail) < 1 || Number(tail) > 10_000))
+    throw new ApiError(400, 'Invalid request', 'tailLines: must be an integer from 1 to 10000');
+  const timestamps = query.get('timestamps');
+  if (timestamps !== null && !/^(true|false)$/i.test(timestamps)) throw new ApiError(400, 'Invalid request', 'timestamps: must be true or false');
+  return { container: query.get('container') ?? undefined, tailLines: tail === null ? 100 : Number(tail), timestamps: timestamps === null || timestamps.toLowerCase() === 'true' };
+}
+
+/**
+ * `/api/v1/ws/logs/:namespace/:pod` (api-contract §8.5): follows the pod's log; every line is one
+ * frame holding a JSON string. `"Error: …"` then 1011 when the log cannot be opened or breaks,
+ * 1000 when it ends. A client that does not keep up is closed with 1013 like every socket.
+ */
+@Injectable()
+export class LogsEndpoint implements WebSocketEndpoint {
+  readonly name = 'logs';
+  readonly path = /^\/api\/v1\/ws\/logs\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/?$/;
+  readonly role = 'operator' as const;
+
+  constructor(
+    private readonly logs: PodLogsService,
+    private readonly k8s: K8sService,
+  ) {}
+
+  async prepare({ params, query }: WebSocketContext): Promise<void> {
+    logQuery(query);
+    await this.k8s.getPod(params.namespace, params.pod).catch((error: unknown) => {
+      if (error instanceof KubernetesNotFoundError) throw new ApiError(404, 'Pod not found', `No pod '${params.pod}' in '${params.namespace}'`);
+      throw error;
+    });
+  }
+
+  async open(socket: ManagedSocket, { params, query }: WebSocketContext): Promise<void> {
+    let partial = '';
+    let handle: WatchHandle | undefined;
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) socket.send(line);
+        done();
+      },
+      final(done) {
+        if (partial) socket.send(partial);
+        socket.close(CLOSE.normal, 'log ended');
+        done();
+      },
+    });
+    sink.on('error', (error) => fail(error));
+    const fail = (error: unknown) => {
+      socket.send(`Error: ${(error as Error).message}`);
+      socket.close(CLOSE.internal, 'log stream failed');
+    };
+    socket.onClose(() => handle?.abort());
+    try {
+      handle = await this.logs.follow(params.namespace, params.pod, logQuery(query), sink);
+      if (!socket.isOpen) handle.abort();
+    } catch (error) {
+      fail(error);
+    }
+  }
+}
