@@ -1,16 +1,51 @@
 #!/usr/bin/env bash
 # Builds the test control plane (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
-# etcd, kwok) from the Go module proxy into a cache folder outside the clone, keyed by versions.
-# A second run finds the binaries and does nothing. See ../shared/docs/test-cluster.md.
+# etcd, kwok) and helm (for the chart tests in test/packaging) from the Go module proxy into a
+# cache folder outside the clone, keyed by versions. A second run finds the binaries and does
+# nothing. See ../shared/docs/test-cluster.md.
 #
-#   STREAMSPACE_KUBE_BIN_DIR  use ready-made binaries from this folder (nothing is built)
+#   STREAMSPACE_KUBE_BIN_DIR  use ready-made binaries from this folder (nothing is built; helm
+#                             too when the folder holds an executable helm)
 #   STREAMSPACE_CACHE_DIR     cache root (default ~/.cache/streamspace)
+#
+# stdout: the folder of the control plane binaries; helm goes to <cache root>/helm-<version>/helm.
 set -euo pipefail
 
 KUBE_VERSION=v1.34.2
 ETCD_VERSION=v3.6.4
 KWOK_VERSION=v0.7.0
+# Must match HELM_VERSION in test/packaging/helm.ts.
+HELM_VERSION=v3.22.0
 BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
+
+cache_root="${STREAMSPACE_CACHE_DIR:-$HOME/.cache/streamspace}"
+log() { echo "[build-binaries] $(date +%H:%M:%S) $*" >&2; }
+
+require_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"
+  fi
+  if ! command -v go >/dev/null 2>&1; then
+    cat >&2 <<MSG
+The test control plane and helm must be built with Go (>= 1.24), which is not on PATH.
+Install Go (https://go.dev/doc/install), or set STREAMSPACE_KUBE_BIN_DIR to a folder holding
+ready-made ${BINARIES[*]} (and helm) binaries (for example what setup-envtest downloads).
+MSG
+    exit 1
+  fi
+}
+
+# helm: one `go install` (~70 s cold), cached in its own versioned folder.
+helm_out="$cache_root/helm-$HELM_VERSION"
+if [[ ! -x "$helm_out/helm" && ! -x "${STREAMSPACE_KUBE_BIN_DIR:-/nonexistent}/helm" ]]; then
+  require_go
+  log "go install helm $HELM_VERSION into $helm_out (cold: ~70 s)"
+  helm_work=$(mktemp -d)
+  mkdir -p "$helm_out"
+  GOBIN="$helm_work" go install -ldflags "-s -w" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  mv "$helm_work/helm" "$helm_out/helm"
+  rm -rf "$helm_work"
+fi
 
 if [[ -n "${STREAMSPACE_KUBE_BIN_DIR:-}" ]]; then
   for bin in "${BINARIES[@]}"; do
@@ -20,7 +55,6 @@ if [[ -n "${STREAMSPACE_KUBE_BIN_DIR:-}" ]]; then
   exit 0
 fi
 
-cache_root="${STREAMSPACE_CACHE_DIR:-$HOME/.cache/streamspace}"
 out="$cache_root/kube-$KUBE_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION"
 
 missing=()
@@ -30,22 +64,11 @@ if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"
-fi
-if ! command -v go >/dev/null 2>&1; then
-  cat >&2 <<MSG
-The test control plane must be built with Go (>= 1.24), which is not on PATH.
-Install Go (https://go.dev/doc/install), or set STREAMSPACE_KUBE_BIN_DIR to a folder holding
-ready-made ${BINARIES[*]} binaries (for example what setup-envtest downloads).
-MSG
-  exit 1
-fi
+require_go
 
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-log() { echo "[build-binaries] $(date +%H:%M:%S) $*" >&2; }
 log "building ${missing[*]} into $out (cold: ~6 min on 2 cores)"
 
 needs() { [[ " ${missing[*]} " == *" $1 "* ]]; }
