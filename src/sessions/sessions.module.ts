@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApplicationLaunchService } from '../applications/application-launch.service.js';
+import { ApplicationsModule } from '../applications/applications.module.js';
 import { QuotasModule } from '../quotas/quotas.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { SessionChanges } from './session-changes.service.js';
@@ -12,9 +12,9 @@ import { SessionsService } from './sessions.service.js';
 
 /** Sessions: REST routes of api-contract §3.3 and the sessions table projection. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SessionRecordEntity, ConnectionEntity]), QuotasModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([SessionRecordEntity, ConnectionEntity]), QuotasModule, UsersModule, ApplicationsModule],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionLifecycle, SessionProjection, SessionChanges, ApplicationLaunchService],
+  providers: [SessionsService, SessionLifecycle, SessionProjection, SessionChanges],
   exports: [SessionsService, SessionLifecycle, SessionChanges],
 })
 export class SessionsModule {}
