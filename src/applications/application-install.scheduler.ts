@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { AppConfig } from '../config/app-config.js';
 import { LeaderElection } from '../database/leader-election.service.js';
 import { TemplateCache } from '../kubernetes/resource-caches.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { owningApplicationInstall } from '../templates/template-view.js';
 import { ReconcileQueue } from '../workloads/reconcile-queue.js';
 import { ApplicationInstallCache } from './application-install.cache.js';
@@ -28,6 +29,7 @@ export class ApplicationInstallScheduler implements OnApplicationBootstrap, OnAp
     private readonly installs: ApplicationInstallCache,
     private readonly templates: TemplateCache,
     private readonly reconciler: ApplicationInstallReconciler,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -78,6 +80,6 @@ export class ApplicationInstallScheduler implements OnApplicationBootstrap, OnAp
     if (!this.leader.isLeader) return;
     // A Template event may come before the caches synced; judge nothing on a partial view.
     await Promise.all([this.installs.ready, this.templates.ready]);
-    await this.reconciler.reconcile(name);
+    await this.metrics.reconcile('ApplicationInstall', () => this.reconciler.reconcile(name));
   }
 }
