@@ -7,6 +7,7 @@ import type { StoredObject } from '../kubernetes/resources.js';
 import {
   applyMergePatch,
   assertApiVersion,
+  assertDefaultServiceAccount,
   assertNoExternalIps,
   assertWritableNamespace,
   isDnsLabel,
@@ -68,6 +69,7 @@ export class ClusterResourcesService {
       throw invalidRequest([{ field: 'metadata.name', message: 'is required (or metadata.generateName)' }]);
     }
     assertNoExternalIps(managed, body);
+    assertDefaultServiceAccount(managed, body);
     const object = { ...body, kind: managed.kind, metadata: { ...metadata, namespace } };
     const name = (metadata.name as string | undefined) ?? (metadata.generateName as string);
     return withoutManagedFields(await this.mapErrors(managed, namespace, name, () => this.k8s.createObject(managed, namespace, object)));
@@ -132,6 +134,7 @@ export class ClusterResourcesService {
       throw invalidRequest([{ field: 'metadata.namespace', message: `must be '${namespace}'` }]);
     }
     assertNoExternalIps(managed, object);
+    assertDefaultServiceAccount(managed, object);
     return { ...object, kind: managed.kind, metadata: { ...metadata, namespace } };
   }
 

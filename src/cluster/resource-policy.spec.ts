@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { applyMergePatch, assertApiVersion, assertNoExternalIps, assertWritableNamespace, resolveKind } from './resource-policy.js';
+import {
+  applyMergePatch,
+  assertApiVersion,
+  assertDefaultServiceAccount,
+  assertNoExternalIps,
+  assertWritableNamespace,
+  resolveKind,
+} from './resource-policy.js';
 
 describe('generic resource policy (§3.9)', () => {
   it('resolves allowed kinds by Kind or plural in any case', () => {
@@ -46,5 +53,17 @@ describe('generic resource policy (§3.9)', () => {
     const patched = applyMergePatch(original, { metadata: { labels: { a: null, c: '3' } }, data: null, list: [3] });
     expect(patched).toEqual({ metadata: { name: 'x', labels: { b: '2', c: '3' } }, list: [3] });
     expect(original.metadata.labels).toEqual({ a: '1', b: '2' });
+  });
+
+  it('lets workloads run only as the default ServiceAccount, wherever their pod spec sits', () => {
+    const refused = expect.objectContaining({ status: 403, error: 'ServiceAccount not allowed' });
+    expect(() => assertDefaultServiceAccount(resolveKind('Pod'), { spec: { serviceAccountName: 'streamspace-api' } })).toThrow(refused);
+    expect(() => assertDefaultServiceAccount(resolveKind('Deployment'), { spec: { template: { spec: { serviceAccount: 'admin' } } } })).toThrow(refused);
+    expect(() =>
+      assertDefaultServiceAccount(resolveKind('CronJob'), { spec: { jobTemplate: { spec: { template: { spec: { serviceAccountName: 'x' } } } } } }),
+    ).toThrow(refused);
+    expect(() => assertDefaultServiceAccount(resolveKind('Pod'), { spec: { serviceAccountName: 'default' } })).not.toThrow();
+    expect(() => assertDefaultServiceAccount(resolveKind('Deployment'), { spec: { template: { spec: {} } } })).not.toThrow();
+    expect(() => assertDefaultServiceAccount(resolveKind('ConfigMap'), { data: { serviceAccountName: 'x' } })).not.toThrow();
   });
 });

@@ -64,6 +64,35 @@ export function assertNoExternalIps(managed: ManagedKind, object: Record<string,
   }
 }
 
+/** Where each workload kind keeps its pod spec. */
+const POD_SPEC_PATHS: Record<string, string[]> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/**
+ * Workloads written through this API run as their namespace's `default` ServiceAccount. Naming
+ * another one (the server's own lives in NAMESPACE) would lend its Kubernetes permissions to
+ * whoever may create pods here, which is more than the operator role grants.
+ */
+export function assertDefaultServiceAccount(managed: ManagedKind, object: Record<string, unknown>): void {
+  const path = POD_SPEC_PATHS[managed.kind];
+  if (!path) return;
+  const podSpec = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], object) as
+    | { serviceAccountName?: unknown; serviceAccount?: unknown }
+    | undefined;
+  for (const account of [podSpec?.serviceAccountName, podSpec?.serviceAccount]) {
+    if (account !== undefined && account !== null && account !== '' && account !== 'default') {
+      throw new ApiError(403, 'ServiceAccount not allowed', "Workloads written through this API run as the namespace's default ServiceAccount");
+    }
+  }
+}
+
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function isDnsLabel(value: string): boolean {

@@ -195,6 +195,27 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
       await call(operator, 'delete', `/resources/services/${name}`).expect(200);
     });
 
+    it("refuses workloads that would run as another ServiceAccount, also when a patch would set one", async () => {
+      const name = uniqueName('deploy');
+      const deployment = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: name } },
+          template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+        },
+      };
+      const borrowing = { ...deployment, spec: { ...deployment.spec, template: { ...deployment.spec.template, spec: { ...deployment.spec.template.spec, serviceAccountName: 'streamspace-api' } } } };
+      const refused = { error: 'ServiceAccount not allowed', message: "Workloads written through this API run as the namespace's default ServiceAccount" };
+      await call(operator, 'post', '/resources', borrowing).expect(403, refused);
+      expect(await exists('deployment', name, namespace)).toBe(false);
+      await call(operator, 'post', '/resources', deployment).expect(201);
+      await call(operator, 'patch', `/resources/deployments/${name}`, { spec: { template: { spec: { serviceAccountName: 'streamspace-api' } } } }).expect(403, refused);
+      await call(operator, 'delete', `/resources/deployments/${name}`).expect(200);
+    });
+
     it('refuses every privileged kind, in every spelling, for every verb, and writes nothing', async () => {
       const secret = uniqueName('secret');
       await kubectl(['create', 'secret', 'generic', secret, '--from-literal=password=s3cret', '-n', namespace]);
