@@ -35,30 +35,14 @@ export interface ApplicationGroupAccessView {
   createdAt: string;
 }
 
-/** InstalledApplication of api-contract §4.8. */
-export interface InstalledApplicationView {
-  id: string;
-  catalogTemplateId: number;
-  name: string;
-  templateName: string;
-  templateDisplayName: string;
-  displayName: string;
-  description: string;
-  category: string;
-  appType: 'desktop' | 'webapp';
+/** InstalledApplication of api-contract §4.8: the row's fields, with the icon under its wire name and times as text. */
+export type InstalledApplicationView = Omit<ApplicationRow, 'iconUrl' | 'manifest' | 'createdAt' | 'updatedAt'> & {
   icon: string;
-  folderPath: string;
-  enabled: boolean;
-  configuration: Record<string, unknown>;
-  platform: 'kubernetes';
-  installStatus: ApplicationRow['installStatus'];
-  installMessage: string;
-  createdBy: string | null;
   createdAt: string;
   updatedAt: string;
   manifest?: string;
   groups?: ApplicationGroupAccessView[];
-}
+};
 
 export function toApplicationView(
   row: ApplicationRow,

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { K8sService, type NodeObject, type PodObject } from './k8s.service.js';
+import { K8sService, type NodeObject, type PodObject, type V1PersistentVolumeClaim } from './k8s.service.js';
 import type { StoredObject } from './resources.js';
 import { type CacheEvent, WatchCache } from './watch-cache.js';
 
@@ -90,5 +90,31 @@ export class PodCache implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.cache.stop();
+  }
+}
+
+/** A PersistentVolumeClaim as the API server stored it. */
+export type StoredClaim = V1PersistentVolumeClaim & StoredObject;
+
+/**
+ * The PersistentVolumeClaims of NAMESPACE — the users' home volumes, found by their §5.5 name —
+ * kept by list + watch, so quota display routes and dashboards read home sizes without a
+ * Kubernetes request. Quota checks still read fresh.
+ */
+@Injectable()
+export class HomeVolumeCache extends WatchCache<StoredClaim> implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(k8s: K8sService) {
+    super('persistentvolumeclaims', {
+      list: (query) => k8s.listPersistentVolumeClaims(k8s.namespace, query) as never,
+      watch: (query, onEvent, onDone) => k8s.watch(k8s.persistentVolumeClaimsPath(k8s.namespace), query, onEvent as never, onDone),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
   }
 }

@@ -242,10 +242,22 @@ export class K8sService {
   }
 
   /** The claim, or undefined when there is none. */
-  async listPersistentVolumeClaims(namespace: string, labelSelector: string): Promise<V1PersistentVolumeClaim[]> {
+  persistentVolumeClaimsPath(namespace: string): string {
+    return `/api/v1/namespaces/${namespace}/persistentvolumeclaims`;
+  }
+
+  async listPersistentVolumeClaims(
+    namespace: string,
+    query: { labelSelector?: string; limit?: number; continue?: string } = {},
+  ): Promise<ListResult<V1PersistentVolumeClaim>> {
     const operation = { verb: 'list', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespace } as const;
-    const list = await this.requests.send(operation, (options) => this.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector }, options));
-    return list.items;
+    const list = await this.requests.send(operation, (options) =>
+      this.core.listNamespacedPersistentVolumeClaim(
+        { namespace, labelSelector: query.labelSelector, limit: query.limit, _continue: query.continue },
+        options,
+      ),
+    );
+    return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?._continue };
   }
 
   async getPersistentVolumeClaim(namespace: string, name: string): Promise<V1PersistentVolumeClaim | undefined> {

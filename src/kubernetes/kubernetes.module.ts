@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { NodeCache, PodCache } from './cluster-caches.js';
+import { HomeVolumeCache, NodeCache, PodCache } from './cluster-caches.js';
 import { KubernetesHealthService } from './kubernetes-health.service.js';
 import { K8sService } from './k8s.service.js';
 import { KUBE_CONFIG, loadKubeConfig } from './kube-config.js';
@@ -16,8 +16,9 @@ import { SessionCache, TemplateCache } from './resource-caches.js';
     TemplateCache,
     NodeCache,
     PodCache,
+    HomeVolumeCache,
     KubernetesHealthService,
   ],
-  exports: [K8sService, SessionCache, TemplateCache, NodeCache, PodCache, KubernetesHealthService],
+  exports: [K8sService, SessionCache, TemplateCache, NodeCache, PodCache, HomeVolumeCache, KubernetesHealthService],
 })
 export class KubernetesModule {}

@@ -4,6 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { homeVolumeName } from '../kubernetes/names.js';
+import { HomeVolumeCache } from '../kubernetes/cluster-caches.js';
+import type { V1PersistentVolumeClaim } from '../kubernetes/k8s.service.js';
 import { SessionCache } from '../kubernetes/resource-caches.js';
 import type { SessionResource } from '../kubernetes/resources.js';
 import { MetricsService, quotaResource } from '../metrics/metrics.service.js';
@@ -12,9 +14,6 @@ import { cpuMillicores, memoryMib } from './quantities.js';
 import { GroupQuotaEntity, QUOTA_LIMIT_KEYS, UserQuotaEntity } from './quota-limit.entity.js';
 import { composeLimits, firstQuotaViolation, type QuotaDemand, type QuotaLimits, type QuotaUsage } from './quota-rules.js';
 import { toQuotaView, type UserQuotaView } from './quota.view.js';
-
-/** Home volumes carry this label (api-contract §5.6). */
-const HOME_VOLUME_SELECTOR = 'app.kubernetes.io/name=streamspace-home';
 
 export interface EnabledAccount {
   id: string;
@@ -44,6 +43,7 @@ export class QuotaService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly k8s: K8sService,
     private readonly sessionCache: SessionCache,
+    private readonly homeVolumes: HomeVolumeCache,
     private readonly platformConfig: PlatformConfigService,
     private readonly metrics: MetricsService,
   ) {}
@@ -65,16 +65,18 @@ export class QuotaService {
    * otherwise the watch cache answers (display routes), falling back to a list until it syncs.
    */
   async usage(username: string, { fresh }: { fresh: boolean }): Promise<QuotaUsage> {
+    const cached = !fresh && this.sessionCache.isSynced && this.homeVolumes.isSynced;
     const [sessions, homeVolume] = await Promise.all([
-      fresh || !this.sessionCache.isSynced ? this.listRunningSessions(username) : this.cachedRunningSessions(username),
-      this.k8s.getPersistentVolumeClaim(this.k8s.namespace, homeVolumeName(username)),
+      cached ? this.cachedRunningSessions(username) : this.listRunningSessions(username),
+      cached
+        ? this.homeVolumes.get(homeVolumeName(username))
+        : this.k8s.getPersistentVolumeClaim(this.k8s.namespace, homeVolumeName(username)),
     ]);
-    const requested = homeVolume?.spec?.resources?.requests?.storage;
     return {
       sessions: sessions.length,
       cpuMillicores: sum(sessions, (s) => requestedOf(s, 'cpu', cpuMillicores)),
       memoryMib: sum(sessions, (s) => requestedOf(s, 'memory', memoryMib)),
-      homeVolumeMib: homeVolume ? (memoryMib(String(requested ?? 0)) ?? 0) : undefined,
+      homeVolumeMib: homeVolume ? volumeMib(homeVolume) : undefined,
     };
   }
 
@@ -108,7 +110,7 @@ export class QuotaService {
     }));
   }
 
-  /** Usage of every user with running sessions or a home volume (dashboards): the watch cache plus one list of home volumes. */
+  /** Usage of every user with running sessions or a home volume (dashboards), from the watch caches. */
   async usageByUser(): Promise<Map<string, QuotaUsage>> {
     const usage = new Map<string, QuotaUsage>();
     const of = (username: string) => {
@@ -123,9 +125,10 @@ export class QuotaService {
       entry.cpuMillicores += requestedOf(session, 'cpu', cpuMillicores);
       entry.memoryMib += requestedOf(session, 'memory', memoryMib);
     }
-    for (const claim of await this.k8s.listPersistentVolumeClaims(this.k8s.namespace, HOME_VOLUME_SELECTOR)) {
-      const username = claim.metadata?.labels?.['streamspace.io/user'];
-      if (username) of(username).homeVolumeMib = memoryMib(String(claim.spec?.resources?.requests?.storage ?? 0)) ?? 0;
+    // Home volumes the server created name their owner in a label (§5.6).
+    for (const claim of this.homeVolumes.list()) {
+      const username = claim.metadata.labels?.['streamspace.io/user'];
+      if (username) of(username).homeVolumeMib = volumeMib(claim);
     }
     return usage;
   }
@@ -203,5 +206,8 @@ function requestedOf(
   const value = session.spec.resources?.requests?.[resource] ?? session.spec.resources?.limits?.[resource];
   return value === undefined ? 0 : (parse(value) ?? 0);
 }
+
+/** The size a home volume claim requests, in MiB. */
+const volumeMib = (claim: V1PersistentVolumeClaim) => memoryMib(String(claim.spec?.resources?.requests?.storage ?? 0)) ?? 0;
 
 const sum = <T>(items: T[], of: (item: T) => number) => items.reduce((total, item) => total + of(item), 0);

@@ -1,5 +1,4 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config.js';
 import { LeaderElection } from '../database/leader-election.service.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
@@ -7,11 +6,9 @@ import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
 import { TemplateCache } from '../kubernetes/resource-caches.js';
 import type { TemplateResource, TemplateStatus } from '../kubernetes/resources.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { ReconcileQueue } from '../workloads/reconcile-queue.js';
+import { ReconcileLoop } from '../kubernetes/reconcile-loop.js';
 import { templateSpecProblem } from './template-rules.js';
 
-/** §5.8: full resync every 5 minutes (the queue bounds concurrency and backs off retries). */
-const RESYNC_INTERVAL_MS = 5 * 60_000;
 
 export const VALID_MESSAGE = 'Template is valid';
 
@@ -34,61 +31,40 @@ export function statusDiffers(current: TemplateStatus | undefined, desired: Requ
  */
 @Injectable()
 export class TemplateValidationReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly queue = new ReconcileQueue((name) => this.metrics.reconcile('Template', () => this.reconcile(name)));
-  private readonly unsubscribers: (() => void)[] = [];
-  private stopped = false;
+  private readonly loop: ReconcileLoop;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly config: AppConfig,
+    config: AppConfig,
+    leader: LeaderElection,
+    metrics: MetricsService,
     private readonly cache: TemplateCache,
     private readonly k8s: K8sService,
-    private readonly leader: LeaderElection,
-    private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.loop = new ReconcileLoop(config.reconcilerEnabled, leader, metrics, {
+      kind: 'Template',
+      keys: () => this.cache.list().map((template) => template.metadata.name),
+      ready: () => this.cache.ready,
+      reconcile: (name) => this.reconcile(name),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.config.reconcilerEnabled) return;
-    this.unsubscribers.push(
-      this.cache.subscribe((event) => {
-        if (event.type !== 'deleted') this.enqueue(event.object.metadata.name);
-      }),
-      this.leader.onChange((leader) => {
-        if (leader) void this.resyncAll();
-        else this.queue.clear();
-      }),
-    );
-    if (this.leader.isLeader) void this.resyncAll();
+    if (!this.loop.start()) return;
+    this.unsubscribe = this.cache.subscribe((event) => {
+      if (event.type !== 'deleted') this.loop.enqueue(event.object.metadata.name);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    for (const unsubscribe of this.unsubscribers) unsubscribe();
-    await this.queue.stop();
-  }
-
-  @Interval('template-validation-resync', RESYNC_INTERVAL_MS)
-  resync(): void {
-    void this.resyncAll();
-  }
-
-  private get active(): boolean {
-    return this.config.reconcilerEnabled && this.leader.isLeader && !this.stopped;
-  }
-
-  private async resyncAll(): Promise<void> {
-    if (!this.active) return;
-    await this.cache.ready;
-    for (const template of this.cache.list()) this.enqueue(template.metadata.name);
-  }
-
-  private enqueue(name: string): void {
-    if (this.active) this.queue.add(name);
+    this.unsubscribe?.();
+    await this.loop.stop();
   }
 
   /** Reads the newest cached copy, so a burst of events costs one write; failures retry with back-off in the queue. */
   private async reconcile(name: string): Promise<void> {
     const template = this.cache.get(name);
-    if (!this.active || !template || template.metadata.deletionTimestamp) return;
+    if (!template || template.metadata.deletionTimestamp) return;
     const desired = desiredTemplateStatus(template);
     if (!statusDiffers(template.status, desired)) return;
     await this.k8s.templates.patchStatus(name, desired).catch((error: unknown) => {

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { ROLES, type Role } from './user.entity.js';
-import { stringToBoolean, stringToInteger } from '../common/string-transforms.js';
+import { PagedQuery } from '../common/paging.js';
+import { stringToBoolean } from '../common/string-transforms.js';
 
 /** §2.5: always a valid Kubernetes label value. */
 export const USERNAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
@@ -35,7 +36,7 @@ export class CreateUserDto {
 /** Everything but the username can change; omitted fields stay as they are. */
 export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['username'] as const)) {}
 
-export class ListUsersQuery {
+export class ListUsersQuery extends PagedQuery(1000) {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of username, email or full name' })
   @IsOptional()
   @IsString()
@@ -49,18 +50,4 @@ export class ListUsersQuery {
   @Transform(stringToBoolean)
   @IsBoolean({ message: 'active must be true or false' })
   active?: boolean;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 1000 })
-  @Transform(stringToInteger)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1)
-  @Max(1000)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @Transform(stringToInteger)
-  @IsInt({ message: 'offset must be an integer' })
-  @Min(0)
-  @Max(2_147_483_647)
-  offset: number = 0;
 }

@@ -9,7 +9,7 @@ import {
 import type { ObjectMeta, SessionResource, TemplateResource } from '../kubernetes/resources.js';
 import { PlatformConfigService, type PlatformSettings } from '../platform-config/platform-config.service.js';
 import { HomeVolumeQuota } from './home-volume-quota.js';
-import type { ReconcileResult } from './reconcile-queue.js';
+import type { ReconcileResult } from '../kubernetes/reconcile-queue.js';
 import {
   type HomeVolumeCheck,
   type SessionObservation,

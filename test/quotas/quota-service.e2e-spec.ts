@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { ApiError } from '../../src/common/api-error.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
+import { HomeVolumeCache } from '../../src/kubernetes/cluster-caches.js';
 import { SessionCache } from '../../src/kubernetes/resource-caches.js';
 import { MetricsService } from '../../src/metrics/metrics.service.js';
 import { PlatformConfigService } from '../../src/platform-config/platform-config.service.js';
@@ -117,6 +118,7 @@ describe('QuotaService against real Session resources (§7)', () => {
       app.get<DataSource>(getDataSourceToken()),
       new K8sService(config, unreachable),
       app.get(SessionCache),
+      app.get(HomeVolumeCache),
       app.get(PlatformConfigService),
       app.get(MetricsService),
     );
