@@ -8,7 +8,7 @@ import { CATALOG_ID_LABEL, catalogTemplateNotFound } from '../catalog/catalog.se
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_US } from '../templates/templates.service.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 import { INSTALLED_BY_LABEL } from './application-template.js';
 import { type InstalledApplicationView, toApplicationView } from './application.view.js';
 import type { InstallApplicationDto } from './applications.dto.js';
@@ -72,7 +72,7 @@ export class ApplicationInstaller {
         await this.k8s.applicationInstalls.create({
           metadata: {
             name: id,
-            labels: { [MANAGED_BY_LABEL]: MANAGED_BY_US, [CATALOG_ID_LABEL]: String(entry.id), [INSTALLED_BY_LABEL]: caller.username },
+            labels: { [MANAGED_BY_LABEL]: MANAGED_BY, [CATALOG_ID_LABEL]: String(entry.id), [INSTALLED_BY_LABEL]: caller.username },
           },
           spec: {
             templateName: name,

@@ -1,7 +1,7 @@
 import type { ApplicationInstallResource, TemplateResource, TemplateSpec } from '../kubernetes/resources.js';
 import { checkTemplateSpec, extractTemplateSpec } from '../catalog/template-manifest.js';
 import { CATALOG_ID_LABEL } from '../catalog/catalog.service.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_US } from '../templates/templates.service.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 
 export const APPLICATION_INSTALL_LABEL = 'streamspace.io/application-install';
 export const INSTALLED_BY_LABEL = 'streamspace.io/installed-by';
@@ -35,7 +35,7 @@ export async function desiredTemplate(install: ApplicationInstallResource): Prom
   return {
     spec: checked.spec,
     labels: {
-      [MANAGED_BY_LABEL]: MANAGED_BY_US,
+      [MANAGED_BY_LABEL]: MANAGED_BY,
       [APPLICATION_INSTALL_LABEL]: install.metadata.name,
       ...(catalogId !== undefined && { [CATALOG_ID_LABEL]: catalogId }),
       ...(installedBy !== undefined && { [INSTALLED_BY_LABEL]: installedBy }),

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_US, TemplatesService } from '../templates/templates.service.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
+import { TemplatesService } from '../templates/templates.service.js';
 import type { TemplateView } from '../templates/template-view.js';
 import { type ListCatalogQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './catalog.dto.js';
 import { CatalogRepository } from './catalog.repository.js';
@@ -54,7 +55,7 @@ export class CatalogService {
     if ('problem' in checked) throw new ApiError(400, 'Invalid template manifest', checked.problem);
     // Kubernetes' AlreadyExists maps to 409 "Template already exists" with the §3.6 message.
     await this.k8s.templates.create({
-      metadata: { name: row.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_US, [CATALOG_ID_LABEL]: String(row.id) } },
+      metadata: { name: row.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY, [CATALOG_ID_LABEL]: String(row.id) } },
       spec: checked.spec,
     });
     await this.catalog.countInstall(row.id);

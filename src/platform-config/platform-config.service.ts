@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { ApiError, type FieldProblem } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 import { KubernetesAlreadyExistsError, KubernetesConflictError, KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
 import type { ConfigMapObject } from '../kubernetes/resources.js';
 import { WatchCache } from '../kubernetes/watch-cache.js';
@@ -100,7 +101,7 @@ export class PlatformConfigService implements OnApplicationBootstrap, OnApplicat
       else data[key] = value;
     }
     if (!current) {
-      const body = { metadata: { name: CONFIG_MAP_NAME, labels: { 'app.kubernetes.io/managed-by': 'streamspace-api' } }, data };
+      const body = { metadata: { name: CONFIG_MAP_NAME, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } }, data };
       return (await this.k8s.createConfigMap(namespace, body)) as ConfigMapObject;
     }
     // A replace carrying the read resourceVersion: a concurrent writer makes it fail with 409, and we re-read.

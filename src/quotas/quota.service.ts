@@ -5,6 +5,7 @@ import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { homeVolumeName } from '../kubernetes/names.js';
 import { HomeVolumeCache } from '../kubernetes/cluster-caches.js';
+import { USER_LABEL } from '../kubernetes/labels.js';
 import type { V1PersistentVolumeClaim } from '../kubernetes/k8s.service.js';
 import { SessionCache } from '../kubernetes/resource-caches.js';
 import type { SessionResource } from '../kubernetes/resources.js';
@@ -127,7 +128,7 @@ export class QuotaService {
     }
     // Home volumes the server created name their owner in a label (§5.6).
     for (const claim of this.homeVolumes.list()) {
-      const username = claim.metadata.labels?.['streamspace.io/user'];
+      const username = claim.metadata.labels?.[USER_LABEL];
       if (username) of(username).homeVolumeMib = volumeMib(claim);
     }
     return usage;

@@ -2,12 +2,12 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { LeaderElection } from '../database/leader-election.service.js';
+import { APPLICATION_LABEL } from '../kubernetes/labels.js';
 import { SessionCache } from '../kubernetes/resource-caches.js';
 import type { SessionResource } from '../kubernetes/resources.js';
 import { cpuMillicores, memoryMib } from '../quotas/quantities.js';
 import { Clock } from '../common/clock.js';
 import { SessionLifecycle } from './session-lifecycle.service.js';
-import { APPLICATION_LABEL } from './session.view.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

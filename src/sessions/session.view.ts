@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { durationSeconds } from '../common/durations.js';
+import { APPLICATION_LABEL } from '../kubernetes/labels.js';
 import type { SessionPhase, SessionResource, SessionState } from '../kubernetes/resources.js';
 
-export const APPLICATION_LABEL = 'streamspace.io/application';
 const DEFAULT_IDLE_TIMEOUT = '30m';
 const DEFAULT_MAX_DURATION = '8h';
 

@@ -6,6 +6,7 @@ import { mayActOn, type Principal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { KubernetesAlreadyExistsError, KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import { APPLICATION_LABEL, MANAGED_BY, MANAGED_BY_LABEL, TEMPLATE_LABEL, USER_LABEL } from '../kubernetes/labels.js';
 import { SessionCache } from '../kubernetes/resource-caches.js';
 import type { SessionResource, SessionState, TemplateResource } from '../kubernetes/resources.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
@@ -19,7 +20,7 @@ import { liveConnection } from './live-connection.js';
 import { Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { SessionRecordEntity } from './session-record.entity.js';
-import { APPLICATION_LABEL, type SessionActivity, type SessionView, toSessionView } from './session.view.js';
+import { type SessionActivity, type SessionView, toSessionView } from './session.view.js';
 
 const STATES: SessionState[] = ['running', 'hibernated', 'terminated'];
 const NAME_ATTEMPTS = 3;
@@ -97,9 +98,9 @@ export class SessionsService {
           metadata: {
             name,
             labels: {
-              'streamspace.io/user': owner.username,
-              'streamspace.io/template': templateName,
-              'app.kubernetes.io/managed-by': 'streamspace-api',
+              [USER_LABEL]: owner.username,
+              [TEMPLATE_LABEL]: templateName,
+              [MANAGED_BY_LABEL]: MANAGED_BY,
               ...(application && { [APPLICATION_LABEL]: application.id }),
             },
           },

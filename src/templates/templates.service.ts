@@ -1,3 +1,4 @@
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
@@ -9,8 +10,6 @@ import { toSpecMergePatch, toTemplateSpec } from './template-spec.js';
 import { TemplateUsageRepository } from './template-usage.repository.js';
 import { owningApplicationInstall, toTemplateView, type TemplateView } from './template-view.js';
 
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY_US = 'streamspace-api';
 const LIST_PAGE = 500;
 
 export const templateNotFound = (name: string) => new ApiError(404, 'Template not found', `No template named '${name}'`);
@@ -50,7 +49,7 @@ export class TemplatesService {
 
   async create(input: CreateTemplateDto): Promise<TemplateView> {
     const created = await this.k8s.templates.create({
-      metadata: { name: input.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_US } },
+      metadata: { name: input.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
       spec: toTemplateSpec(input),
     });
     return (await this.toViews([created]))[0];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { K8sService, type V1Deployment } from '../kubernetes/k8s.service.js';
 import type { StoredObject } from '../kubernetes/resources.js';
 import { WatchCache } from '../kubernetes/watch-cache.js';
-import { MANAGED_BY, MANAGED_BY_LABEL } from './session-workload.builder.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 
 export type StoredDeployment = V1Deployment & StoredObject;
 

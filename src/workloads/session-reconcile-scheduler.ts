@@ -6,7 +6,7 @@ import { SessionCache, TemplateCache } from '../kubernetes/resource-caches.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ManagedDeploymentCache } from './managed-deployment-cache.js';
 import { SessionReconciler } from './session-reconciler.js';
-import { SESSION_LABEL } from './session-workload.builder.js';
+import { SESSION_LABEL } from '../kubernetes/labels.js';
 
 /**
  * Decides when a Session is reconciled: on Session, Template and managed-Deployment events, plus

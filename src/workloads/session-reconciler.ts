@@ -19,12 +19,12 @@ import {
   statusPatch,
 } from './session-status.js';
 import {
-  SESSION_LABEL,
   SessionWorkloadBuilder,
   deploymentPort,
   sessionPort,
   sessionUrl,
 } from './session-workload.builder.js';
+import { SESSION_LABEL } from '../kubernetes/labels.js';
 
 /** A previous Deployment is still being deleted (terminated → running quickly): look again soon. */
 const DELETION_RECHECK_MS = 1_000;

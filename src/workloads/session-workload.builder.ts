@@ -1,3 +1,4 @@
+import { MANAGED_BY, MANAGED_BY_LABEL, SESSION_LABEL, TEMPLATE_LABEL, USER_LABEL } from '../kubernetes/labels.js';
 import type {
   V1Container,
   V1Deployment,
@@ -10,9 +11,6 @@ import { homeVolumeName } from '../kubernetes/names.js';
 import { STREAM_SPACE_API_VERSION, type SessionResource, type TemplateSpec } from '../kubernetes/resources.js';
 import type { PlatformSettings } from '../platform-config/platform-config.service.js';
 
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY = 'streamspace-api';
-export const SESSION_LABEL = 'streamspace.io/session';
 export const PORT_NAME = 'http';
 const DEFAULT_SESSION_PORT = 3000;
 const HOME_MOUNT_PATH = '/config';
@@ -74,8 +72,8 @@ export class SessionWorkloadBuilder {
       'app.kubernetes.io/instance': name,
       [MANAGED_BY_LABEL]: MANAGED_BY,
       [SESSION_LABEL]: name,
-      'streamspace.io/user': this.session.spec.user,
-      'streamspace.io/template': this.session.spec.template,
+      [USER_LABEL]: this.session.spec.user,
+      [TEMPLATE_LABEL]: this.session.spec.template,
     };
   }
 
@@ -103,7 +101,7 @@ export class SessionWorkloadBuilder {
         labels: {
           'app.kubernetes.io/name': 'streamspace-home',
           [MANAGED_BY_LABEL]: MANAGED_BY,
-          'streamspace.io/user': this.session.spec.user,
+          [USER_LABEL]: this.session.spec.user,
         },
       },
       spec: {
