@@ -40,7 +40,10 @@ try {
   const users = await Promise.all(
     Array.from({ length: OTHER_USERS + 1 }, async (_, index) => {
       const username = `bench-${index}-${randomUUID().slice(0, 8)}`;
-      const [row] = (await db.query(`INSERT INTO users (username, email) VALUES ($1, $2) RETURNING id`, [username, `${username}@bench.test`])) as {
+      const [row] = (await db.query(`INSERT INTO users (username, email) VALUES ($1, $2) RETURNING id`, [
+        username,
+        `${username}@bench.test`,
+      ])) as {
         id: string;
       }[];
       return { id: row.id, username, token: (await tokens.issue({ id: row.id, username, role: 'user' })).token };
@@ -61,11 +64,16 @@ try {
     });
   const [first, ...others] = users;
   const sockets: WebSocket[] = [];
-  for (let i = 0; i < SOCKETS_OF_ONE_USER; i += 50) sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, SOCKETS_OF_ONE_USER - i) }, () => open(first.token)))));
+  for (let i = 0; i < SOCKETS_OF_ONE_USER; i += 50)
+    sockets.push(
+      ...(await Promise.all(Array.from({ length: Math.min(50, SOCKETS_OF_ONE_USER - i) }, () => open(first.token)))),
+    );
   sockets.push(...(await Promise.all(others.map((user) => open(user.token)))));
   let frames = 0;
   for (const socket of sockets) socket.on('message', () => frames++);
-  console.log(`${sockets.length} sockets open (${SOCKETS_OF_ONE_USER} for one user, ${others.length} users with one each)`);
+  console.log(
+    `${sockets.length} sockets open (${SOCKETS_OF_ONE_USER} for one user, ${others.length} users with one each)`,
+  );
 
   console.log('tick  cpu ms (user+system)  frames  rss MiB  heap MiB');
   for (let tick = 1; tick <= TICKS; tick++) {

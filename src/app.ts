@@ -38,7 +38,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   const anyOrigin = config.corsAllowedOrigins === '*';
   const origins = new Set(anyOrigin ? [] : config.corsAllowedOrigins);
   app.enableCors({
-    origin: (origin, callback) => callback(null, origin !== undefined && (anyOrigin || origins.has(origin)) ? origin : false),
+    origin: (origin, callback) =>
+      callback(null, origin !== undefined && (anyOrigin || origins.has(origin)) ? origin : false),
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-ID', 'X-CSRF-Token'],
@@ -70,7 +71,11 @@ function registerRootRoutes(app: NestExpressApplication, config: AppConfig): voi
   const metrics = app.get(MetricsService);
   http.get('/metrics', async (req: Request, res: Response) => {
     if (config.metricsToken !== undefined && req.get('authorization') !== `Bearer ${config.metricsToken}`) {
-      writeApiError(req, res, new ApiError(401, 'Authorization header required', 'Send Authorization: Bearer <METRICS_TOKEN>'));
+      writeApiError(
+        req,
+        res,
+        new ApiError(401, 'Authorization header required', 'Send Authorization: Bearer <METRICS_TOKEN>'),
+      );
       return;
     }
     res.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.registry.metrics());

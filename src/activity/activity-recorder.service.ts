@@ -25,12 +25,20 @@ export class ActivityRecorder {
   ) {}
 
   /** Records activity now and returns the session's activity time. */
-  async record(name: string, extra: { lastConnection?: boolean } = {}, manager: EntityManager = this.db.manager): Promise<Date> {
+  async record(
+    name: string,
+    extra: { lastConnection?: boolean } = {},
+    manager: EntityManager = this.db.manager,
+  ): Promise<Date> {
     const now = this.clock.now();
     const result = await manager
       .createQueryBuilder()
       .update(SessionRecordEntity)
-      .set({ lastActivity: () => 'greatest(last_activity, :now)', updatedAt: now, ...(extra.lastConnection && { lastConnection: now }) })
+      .set({
+        lastActivity: () => 'greatest(last_activity, :now)',
+        updatedAt: now,
+        ...(extra.lastConnection && { lastConnection: now }),
+      })
       .where('name = :name', { name })
       .setParameter('now', now)
       .returning('last_activity')

@@ -33,7 +33,11 @@ export class ActivityService {
   async heartbeat(caller: Principal, name: string, connectionId: string | undefined) {
     const session = await this.sessions.findVisible(caller, name);
     if (session.spec.state !== 'running')
-      throw new ApiError(409, 'Session not running', `The session is ${session.spec.state}; heartbeats are only accepted for running sessions`);
+      throw new ApiError(
+        409,
+        'Session not running',
+        `The session is ${session.spec.state}; heartbeats are only accepted for running sessions`,
+      );
     if (connectionId !== undefined) {
       const refresh = (closed: 'open' | 'timedOut') => {
         const update = this.db.manager
@@ -51,7 +55,12 @@ export class ActivityService {
       }
     }
     const lastActivity = await this.recorder.record(name);
-    return { status: 'ok', sessionId: name, connectionId: connectionId ?? null, lastActivity: lastActivity.toISOString() };
+    return {
+      status: 'ok',
+      sessionId: name,
+      connectionId: connectionId ?? null,
+      lastActivity: lastActivity.toISOString(),
+    };
   }
 
   async status(caller: Principal, name: string): Promise<ActivityStatusView> {
@@ -72,7 +81,8 @@ export class ActivityService {
       running && autoHibernation && live === 0 ? new Date(lastActivity.getTime() + view.idleThreshold * 1000) : null;
     const startedAt = row?.startedAt ? new Date(row.startedAt) : null;
     const maxSeconds = durationSeconds(view.maxSessionDuration);
-    const maxDurationAt = running && startedAt && maxSeconds !== undefined ? new Date(startedAt.getTime() + maxSeconds * 1000) : null;
+    const maxDurationAt =
+      running && startedAt && maxSeconds !== undefined ? new Date(startedAt.getTime() + maxSeconds * 1000) : null;
     return {
       sessionId: name,
       state: session.spec.state,

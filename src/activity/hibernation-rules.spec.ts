@@ -24,7 +24,9 @@ describe('idle monitor rules', () => {
 
   it('leaves an idle session alone while someone is connected or auto-hibernation is off', () => {
     expect(idleMonitorReason(facts({ lastActivity: minutesAgo(90), liveConnections: 1 }), on, now)).toBeUndefined();
-    expect(idleMonitorReason(facts({ lastActivity: minutesAgo(90) }), { ...on, autoHibernation: false }, now)).toBeUndefined();
+    expect(
+      idleMonitorReason(facts({ lastActivity: minutesAgo(90) }), { ...on, autoHibernation: false }, now),
+    ).toBeUndefined();
   });
 
   it('enforces the maximum duration even with live connections and auto-hibernation off', () => {
@@ -39,14 +41,32 @@ describe('idle monitor rules', () => {
 
 describe('disconnect rule', () => {
   it('hibernates after the delay since the last disconnect with no activity since', () => {
-    expect(disconnectRuleApplies(facts({ lastDisconnect: minutesAgo(31), lastActivity: minutesAgo(31) }), on, now)).toBe(true);
-    expect(disconnectRuleApplies(facts({ lastDisconnect: minutesAgo(31), lastActivity: minutesAgo(2) }), on, now)).toBe(false);
-    expect(disconnectRuleApplies(facts({ lastDisconnect: minutesAgo(10), lastActivity: minutesAgo(40) }), on, now)).toBe(false);
+    expect(
+      disconnectRuleApplies(facts({ lastDisconnect: minutesAgo(31), lastActivity: minutesAgo(31) }), on, now),
+    ).toBe(true);
+    expect(disconnectRuleApplies(facts({ lastDisconnect: minutesAgo(31), lastActivity: minutesAgo(2) }), on, now)).toBe(
+      false,
+    );
+    expect(
+      disconnectRuleApplies(facts({ lastDisconnect: minutesAgo(10), lastActivity: minutesAgo(40) }), on, now),
+    ).toBe(false);
   });
 
   it('leaves sessions that never had a connection, or have one now, to others', () => {
     expect(disconnectRuleApplies(facts({ lastDisconnect: null, lastActivity: minutesAgo(99) }), on, now)).toBe(false);
-    expect(disconnectRuleApplies(facts({ lastDisconnect: minutesAgo(99), lastActivity: minutesAgo(99), liveConnections: 1 }), on, now)).toBe(false);
-    expect(disconnectRuleApplies(facts({ lastDisconnect: minutesAgo(99), lastActivity: minutesAgo(99) }), { ...on, autoHibernation: false }, now)).toBe(false);
+    expect(
+      disconnectRuleApplies(
+        facts({ lastDisconnect: minutesAgo(99), lastActivity: minutesAgo(99), liveConnections: 1 }),
+        on,
+        now,
+      ),
+    ).toBe(false);
+    expect(
+      disconnectRuleApplies(
+        facts({ lastDisconnect: minutesAgo(99), lastActivity: minutesAgo(99) }),
+        { ...on, autoHibernation: false },
+        now,
+      ),
+    ).toBe(false);
   });
 });

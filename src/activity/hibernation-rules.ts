@@ -27,10 +27,18 @@ const olderThan = (time: Date | null, seconds: number | undefined, now: Date) =>
  * always applies, even with live connections; the idle rule only with auto-hibernation on and no
  * live connection. A session's own idleTimeout wins over the platform default.
  */
-export function idleMonitorReason(facts: HibernationFacts, settings: HibernationSettings, now: Date): HibernationReason | undefined {
+export function idleMonitorReason(
+  facts: HibernationFacts,
+  settings: HibernationSettings,
+  now: Date,
+): HibernationReason | undefined {
   if (facts.state !== 'running') return undefined;
   if (olderThan(facts.startedAt, durationSeconds(facts.maxSessionDuration), now)) return 'maxDuration';
-  if (settings.autoHibernation && facts.liveConnections === 0 && olderThan(facts.lastActivity, durationSeconds(facts.idleTimeout), now))
+  if (
+    settings.autoHibernation &&
+    facts.liveConnections === 0 &&
+    olderThan(facts.lastActivity, durationSeconds(facts.idleTimeout), now)
+  )
     return 'idle';
   return undefined;
 }

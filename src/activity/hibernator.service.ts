@@ -32,28 +32,38 @@ export class Hibernator {
 
   settings(): HibernationSettings {
     const session = this.platformConfig.settings().session;
-    return { autoHibernation: session.enableAutoHibernation, autoHibernateDelay: durationSeconds(session.autoHibernateDelay) ?? 1800 };
+    return {
+      autoHibernation: session.enableAutoHibernation,
+      autoHibernateDelay: durationSeconds(session.autoHibernateDelay) ?? 1800,
+    };
   }
 
   /** Runs `work` only if no other replica is running this job's tick; false when skipped. */
   async exclusively(job: 'idle-monitor' | 'connection-tracker', work: () => Promise<void>): Promise<boolean> {
     return this.db.transaction(async (manager) => {
-      const [{ acquired }] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('streamspace'), hashtext($1)) AS acquired`, [
-        job,
-      ])) as { acquired: boolean }[];
+      const [{ acquired }] = (await manager.query(
+        `SELECT pg_try_advisory_xact_lock(hashtext('streamspace'), hashtext($1)) AS acquired`,
+        [job],
+      )) as { acquired: boolean }[];
       if (acquired) await work();
       return acquired;
     });
   }
 
   /** Hibernates each session whose rule still holds (at most 10 at a time); returns those it hibernated. */
-  async hibernateAll(names: string[], decide: (facts: HibernationFacts) => HibernationReason | undefined): Promise<string[]> {
+  async hibernateAll(
+    names: string[],
+    decide: (facts: HibernationFacts) => HibernationReason | undefined,
+  ): Promise<string[]> {
     const limit = pLimit(MAX_PARALLEL);
     const results = await Promise.all(names.map((name) => limit(() => this.hibernateIfStillDue(name, decide))));
     return names.filter((_, index) => results[index]);
   }
 
-  private async hibernateIfStillDue(name: string, decide: (facts: HibernationFacts) => HibernationReason | undefined): Promise<boolean> {
+  private async hibernateIfStillDue(
+    name: string,
+    decide: (facts: HibernationFacts) => HibernationReason | undefined,
+  ): Promise<boolean> {
     try {
       return await this.db.transaction(async (manager) => {
         const [facts] = (await manager.query(
@@ -72,7 +82,8 @@ export class Hibernator {
         return true;
       });
     } catch (error) {
-      if (!(error instanceof KubernetesNotFoundError)) this.logger.warn(`Could not hibernate ${name}: ${(error as Error).message}`);
+      if (!(error instanceof KubernetesNotFoundError))
+        this.logger.warn(`Could not hibernate ${name}: ${(error as Error).message}`);
       return false;
     }
   }

@@ -30,7 +30,10 @@ export class IdleMonitor implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    const tick = () => void this.tick().catch((error: unknown) => this.logger.warn(`Idle monitor tick failed: ${(error as Error).message}`));
+    const tick = () =>
+      void this.tick().catch((error: unknown) =>
+        this.logger.warn(`Idle monitor tick failed: ${(error as Error).message}`),
+      );
     this.scheduler.addInterval(JOB, setInterval(tick, this.config.idleCheckIntervalSeconds * 1000));
   }
 

@@ -9,7 +9,10 @@ import { WatchCache } from '../kubernetes/watch-cache.js';
  * install status mirror needs it even when the reconciler is off.
  */
 @Injectable()
-export class ApplicationInstallCache extends WatchCache<ApplicationInstallResource> implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ApplicationInstallCache
+  extends WatchCache<ApplicationInstallResource>
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly unsubscribe: () => void;
 
   constructor(k8s: K8sService) {

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { K8sService } from '../kubernetes/k8s.service.js';
-import { KubernetesAlreadyExistsError, KubernetesInvalidError, KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import {
+  KubernetesAlreadyExistsError,
+  KubernetesInvalidError,
+  KubernetesNotFoundError,
+} from '../kubernetes/kubernetes-errors.js';
 import { TemplateCache } from '../kubernetes/resource-caches.js';
-import type { ApplicationInstallResource, ApplicationInstallStatus, TemplateResource } from '../kubernetes/resources.js';
+import type {
+  ApplicationInstallResource,
+  ApplicationInstallStatus,
+  TemplateResource,
+} from '../kubernetes/resources.js';
 import { sameJson } from '../catalog/template-manifest.js';
 import { Clock } from '../common/clock.js';
 import { ApplicationInstallCache } from './application-install.cache.js';
@@ -10,12 +18,16 @@ import { type DesiredTemplate, desiredTemplate, isOwnedBy, ownerReference } from
 
 type Phase = NonNullable<ApplicationInstallStatus['phase']>;
 
-export const notManagedMessage = (name: string) => `Template '${name}' already exists and is not managed by this installation`;
+export const notManagedMessage = (name: string) =>
+  `Template '${name}' already exists and is not managed by this installation`;
 
 /** Whether the Template already has the desired spec and labels (extra labels are left alone). */
 function isUpToDate(template: TemplateResource, desired: DesiredTemplate): boolean {
   const labels = template.metadata.labels ?? {};
-  return sameJson(template.spec, desired.spec) && Object.entries(desired.labels).every(([key, value]) => labels[key] === value);
+  return (
+    sameJson(template.spec, desired.spec) &&
+    Object.entries(desired.labels).every(([key, value]) => labels[key] === value)
+  );
 }
 
 /**
@@ -42,7 +54,8 @@ export class ApplicationInstallReconciler {
 
     const templateName = install.spec.templateName;
     let template = this.templates.get(templateName);
-    const ready = install.status?.phase === 'Ready' && install.status.observedGeneration === install.metadata.generation;
+    const ready =
+      install.status?.phase === 'Ready' && install.status.observedGeneration === install.metadata.generation;
     if (!ready || !template) await this.setStatus(install, 'Creating', 'Processing manifest');
 
     try {
@@ -68,7 +81,8 @@ export class ApplicationInstallReconciler {
       }
     } catch (error) {
       // The API server refuses the Template itself: retrying cannot help.
-      if (error instanceof KubernetesInvalidError) return this.setStatus(install, 'Failed', `Template rejected: ${error.message}`);
+      if (error instanceof KubernetesInvalidError)
+        return this.setStatus(install, 'Failed', `Template rejected: ${error.message}`);
       throw error;
     }
     await this.setStatus(install, 'Ready', 'Template ready', { templateName, templateNamespace: this.k8s.namespace });

@@ -72,7 +72,11 @@ export class ApplicationInstaller {
         await this.k8s.applicationInstalls.create({
           metadata: {
             name: id,
-            labels: { [MANAGED_BY_LABEL]: MANAGED_BY, [CATALOG_ID_LABEL]: String(entry.id), [INSTALLED_BY_LABEL]: caller.username },
+            labels: {
+              [MANAGED_BY_LABEL]: MANAGED_BY,
+              [CATALOG_ID_LABEL]: String(entry.id),
+              [INSTALLED_BY_LABEL]: caller.username,
+            },
           },
           spec: {
             templateName: name,
@@ -95,7 +99,9 @@ export class ApplicationInstaller {
       if (!installCreated) throw error;
       // The ApplicationInstall exists but its row was never committed: take it back.
       await this.k8s.applicationInstalls.delete(installCreated).catch(() => undefined);
-      throw new ApiError(503, 'Database unavailable', 'The application could not be recorded; try again', { retryAfter: 5 });
+      throw new ApiError(503, 'Database unavailable', 'The application could not be recorded; try again', {
+        retryAfter: 5,
+      });
     }
     // The reconciler may have reported a status before the row was committed.
     await this.statusMirror.refresh(view.id);

@@ -15,7 +15,8 @@ export interface LaunchableApplication {
   templateName: string;
 }
 
-const applicationNotFound = (id: string) => new ApiError(404, 'Application not found', `No application found with ID: ${id}`);
+const applicationNotFound = (id: string) =>
+  new ApiError(404, 'Application not found', `No application found with ID: ${id}`);
 
 /**
  * Step 2 of session create (api-contract §3.3): the installed application must exist, be enabled,
@@ -37,14 +38,28 @@ export class ApplicationLaunchService {
               ${launchableBy('a', '$2')} AS "granted"
          FROM installed_applications a WHERE a.id = $1`,
       [applicationId, owner.id],
-    )) as (LaunchableApplication & { enabled: boolean; installStatus: string; installMessage: string; granted: boolean })[];
+    )) as (LaunchableApplication & {
+      enabled: boolean;
+      installStatus: string;
+      installMessage: string;
+      granted: boolean;
+    })[];
     if (!app) throw applicationNotFound(applicationId);
     const name = app.displayName;
-    if (!app.enabled) throw new ApiError(400, 'Application disabled', `The application '${name}' is currently disabled`);
+    if (!app.enabled)
+      throw new ApiError(400, 'Application disabled', `The application '${name}' is currently disabled`);
     if (app.installStatus === 'failed')
-      throw new ApiError(400, 'Application installation failed', `The application '${name}' failed to install: ${app.installMessage}`);
+      throw new ApiError(
+        400,
+        'Application installation failed',
+        `The application '${name}' failed to install: ${app.installMessage}`,
+      );
     if (app.installStatus !== 'installed')
-      throw new ApiError(400, 'Application still installing', `The application '${name}' is still being installed. Please wait and try again.`);
+      throw new ApiError(
+        400,
+        'Application still installing',
+        `The application '${name}' is still being installed. Please wait and try again.`,
+      );
     if (!hasRole(owner, 'operator') && !app.granted)
       throw new ApiError(403, 'Forbidden', `You do not have launch access to the application '${name}'`);
     // The launch will answer 503 "Template reinstalling" (§3.3 step 3): re-reconcile at once.

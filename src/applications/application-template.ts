@@ -17,7 +17,9 @@ export interface DesiredTemplate {
  * the installation's displayName, description, category and icon, and held to the §5.3 rules.
  * Returns the reason when it cannot become a Template.
  */
-export async function desiredTemplate(install: ApplicationInstallResource): Promise<DesiredTemplate | { problem: string }> {
+export async function desiredTemplate(
+  install: ApplicationInstallResource,
+): Promise<DesiredTemplate | { problem: string }> {
   const { spec } = install;
   let manifest: Record<string, unknown>;
   try {
@@ -26,11 +28,15 @@ export async function desiredTemplate(install: ApplicationInstallResource): Prom
     return { problem: (error as Error).message };
   }
   const overlay = Object.fromEntries(
-    (['displayName', 'description', 'category', 'icon'] as const).filter((key) => spec[key] !== undefined).map((key) => [key, spec[key]]),
+    (['displayName', 'description', 'category', 'icon'] as const)
+      .filter((key) => spec[key] !== undefined)
+      .map((key) => [key, spec[key]]),
   );
   const checked = await checkTemplateSpec({ ...manifest, ...overlay });
   if ('problem' in checked) return checked;
-  const catalogId = install.metadata.labels?.[CATALOG_ID_LABEL] ?? (spec.catalogTemplateID === undefined ? undefined : String(spec.catalogTemplateID));
+  const catalogId =
+    install.metadata.labels?.[CATALOG_ID_LABEL] ??
+    (spec.catalogTemplateID === undefined ? undefined : String(spec.catalogTemplateID));
   const installedBy = install.metadata.labels?.[INSTALLED_BY_LABEL] ?? spec.installedBy;
   return {
     spec: checked.spec,
@@ -57,6 +63,9 @@ export function ownerReference(install: ApplicationInstallResource) {
 /** Whether this installation (this very object, by uid) controls the Template. */
 export function isOwnedBy(template: TemplateResource, install: ApplicationInstallResource): boolean {
   return (template.metadata.ownerReferences ?? []).some(
-    (reference) => reference.kind === 'ApplicationInstall' && reference.uid === install.metadata.uid && reference.controller === true,
+    (reference) =>
+      reference.kind === 'ApplicationInstall' &&
+      reference.uid === install.metadata.uid &&
+      reference.controller === true,
   );
 }

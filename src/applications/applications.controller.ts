@@ -101,7 +101,11 @@ export class ApplicationsController {
   @Post(':id/groups')
   @Roles('operator')
   @ApiOperation({ summary: 'Grant or change a group’s access (201 created, 200 updated)' })
-  async grantGroup(@Param('id') id: string, @Body() body: GrantGroupAccessDto, @Res({ passthrough: true }) res: Response) {
+  async grantGroup(
+    @Param('id') id: string,
+    @Body() body: GrantGroupAccessDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { created } = await this.applications.grantGroup(id, body.groupId, body.accessLevel);
     res.status(created ? 201 : 200);
     return { message: created ? 'Group access granted successfully' : 'Group access updated successfully' };

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { Allow, ArrayMaxSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+} from 'class-validator';
 import { stringToBoolean } from '../common/string-transforms.js';
 import { ACCESS_LEVELS } from './application-access.js';
 
@@ -9,7 +19,9 @@ const DisplayName = () => Length(1, 128, { message: '$property must be 1–128 c
 
 /** POST /applications (§3.7). */
 export class InstallApplicationDto {
-  @ApiProperty({ description: 'Catalog entry to install' }) @IsInt({ message: '$property must be an integer' }) catalogTemplateId!: number;
+  @ApiProperty({ description: 'Catalog entry to install' })
+  @IsInt({ message: '$property must be an integer' })
+  catalogTemplateId!: number;
   @ApiPropertyOptional({ minLength: 1, maxLength: 128 }) @IsOptional() @IsString() @DisplayName() displayName?: string;
   @ApiPropertyOptional({ enum: ['kubernetes'] }) @IsOptional() @IsString() platform?: string;
   @ApiPropertyOptional({ type: Object }) @IsOptional() @IsObject() configuration?: Record<string, unknown>;
@@ -26,7 +38,10 @@ export class InstallApplicationDto {
 export class UpdateApplicationDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 128 }) @IsOptional() @IsString() @DisplayName() displayName?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ type: Object, description: 'Stored and returned, not interpreted' }) @IsOptional() @IsObject() configuration?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: Object, description: 'Stored and returned, not interpreted' })
+  @IsOptional()
+  @IsObject()
+  configuration?: Record<string, unknown>;
 }
 
 export class SetApplicationEnabledDto {

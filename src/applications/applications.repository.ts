@@ -8,7 +8,8 @@ import type { ApplicationGroupAccessView, ApplicationRow } from './application.v
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string) => UUID.test(value);
 
-export const applicationNotFound = () => new ApiError(404, 'Application not found', 'The application does not exist or was deleted');
+export const applicationNotFound = () =>
+  new ApiError(404, 'Application not found', 'The application does not exist or was deleted');
 
 const COLUMNS = `a.id, a.catalog_template_id AS "catalogTemplateId", a.name, a.template_name AS "templateName",
   c.display_name AS "templateDisplayName", a.display_name AS "displayName", a.description, a.category, a.app_type AS "appType",
@@ -29,7 +30,9 @@ export class ApplicationsRepository {
 
   /** The row, or 404 Application not found (also for ids that are not UUIDs). */
   async get(id: string, manager: EntityManager = this.db.manager): Promise<ApplicationRow> {
-    const [row] = isUuid(id) ? ((await manager.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE a.id = $1`, [id])) as ApplicationRow[]) : [];
+    const [row] = isUuid(id)
+      ? ((await manager.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE a.id = $1`, [id])) as ApplicationRow[])
+      : [];
     if (!row) throw applicationNotFound();
     return row;
   }
@@ -45,7 +48,10 @@ export class ApplicationsRepository {
   }
 
   /** Group access rows of the applications, by application id, each list ordered by group name. */
-  async groupsOf(applicationIds: string[], manager: EntityManager = this.db.manager): Promise<Map<string, ApplicationGroupAccessView[]>> {
+  async groupsOf(
+    applicationIds: string[],
+    manager: EntityManager = this.db.manager,
+  ): Promise<Map<string, ApplicationGroupAccessView[]>> {
     const rows = (await manager.query(
       `SELECT ga.id, ga.application_id AS "applicationId", ga.group_id AS "groupId", ga.access_level AS "accessLevel",
               g.name AS "groupName", g.display_name AS "groupDisplayName", ga.created_at AS "createdAt"
@@ -55,7 +61,8 @@ export class ApplicationsRepository {
       [applicationIds],
     )) as GroupAccessRow[];
     const byApplication = new Map<string, ApplicationGroupAccessView[]>(applicationIds.map((id) => [id, []]));
-    for (const row of rows) byApplication.get(row.applicationId)?.push({ ...row, createdAt: new Date(row.createdAt).toISOString() });
+    for (const row of rows)
+      byApplication.get(row.applicationId)?.push({ ...row, createdAt: new Date(row.createdAt).toISOString() });
     return byApplication;
   }
 
@@ -63,13 +70,20 @@ export class ApplicationsRepository {
   async missingGroups(groupIds: string[], manager: EntityManager = this.db.manager): Promise<string[]> {
     const candidates = groupIds.filter(isUuid);
     const found = new Set(
-      ((await manager.query('SELECT id FROM groups WHERE id = ANY($1::uuid[])', [candidates])) as { id: string }[]).map((row) => row.id),
+      ((await manager.query('SELECT id FROM groups WHERE id = ANY($1::uuid[])', [candidates])) as { id: string }[]).map(
+        (row) => row.id,
+      ),
     );
     return groupIds.filter((id) => !isUuid(id) || !found.has(id.toLowerCase()));
   }
 
   /** Inserts or changes the level; true when the row is new. */
-  async upsertGroupAccess(applicationId: string, groupId: string, level: AccessLevel, manager: EntityManager = this.db.manager): Promise<boolean> {
+  async upsertGroupAccess(
+    applicationId: string,
+    groupId: string,
+    level: AccessLevel,
+    manager: EntityManager = this.db.manager,
+  ): Promise<boolean> {
     const [row] = (await manager.query(
       `INSERT INTO application_group_access (application_id, group_id, access_level) VALUES ($1, $2, $3)
        ON CONFLICT (application_id, group_id) DO UPDATE SET access_level = EXCLUDED.access_level
@@ -111,7 +125,12 @@ export class ApplicationsRepository {
          display_name = COALESCE($2, display_name), enabled = COALESCE($3, enabled),
          configuration = COALESCE($4::jsonb, configuration), updated_at = now()
        WHERE id = $1`,
-      [id, changes.displayName ?? null, changes.enabled ?? null, changes.configuration === undefined ? null : JSON.stringify(changes.configuration)],
+      [
+        id,
+        changes.displayName ?? null,
+        changes.enabled ?? null,
+        changes.configuration === undefined ? null : JSON.stringify(changes.configuration),
+      ],
     );
   }
 

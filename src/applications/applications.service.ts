@@ -6,11 +6,16 @@ import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
 import { ACCESS_LEVELS, type AccessLevel } from './application-access.js';
-import { type ApplicationGroupAccessView, type InstalledApplicationView, toApplicationView } from './application.view.js';
+import {
+  type ApplicationGroupAccessView,
+  type InstalledApplicationView,
+  toApplicationView,
+} from './application.view.js';
 import type { UpdateApplicationDto } from './applications.dto.js';
 import { ApplicationsRepository } from './applications.repository.js';
 
-const invalidAccessLevel = () => new ApiError(400, 'Invalid access level', 'accessLevel must be one of view, launch, admin');
+const invalidAccessLevel = () =>
+  new ApiError(400, 'Invalid access level', 'accessLevel must be one of view, launch, admin');
 const groupAccessNotFound = (groupId: string) =>
   new ApiError(404, 'Group access not found', `Group '${groupId}' has no access entry on this application`);
 
@@ -94,7 +99,8 @@ export class ApplicationsService {
   async grantGroup(id: string, groupId: string, level: unknown): Promise<{ created: boolean }> {
     const checked = accessLevel(level, 'launch');
     await this.applications.get(id);
-    if ((await this.applications.missingGroups([groupId])).length > 0) throw new ApiError(400, 'Group not found', `No group with ID ${groupId}`);
+    if ((await this.applications.missingGroups([groupId])).length > 0)
+      throw new ApiError(400, 'Group not found', `No group with ID ${groupId}`);
     return { created: await this.applications.upsertGroupAccess(id, groupId, checked) };
   }
 

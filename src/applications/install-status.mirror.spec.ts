@@ -3,7 +3,11 @@ import type { ApplicationInstallResource, ApplicationInstallStatus } from '../ku
 import { installStatusOf } from './install-status.mirror.js';
 
 const install = (status?: ApplicationInstallStatus) =>
-  ({ metadata: { name: 'x' }, spec: { templateName: 't', displayName: 'T', manifest: '{}' }, status }) as ApplicationInstallResource;
+  ({
+    metadata: { name: 'x' },
+    spec: { templateName: 't', displayName: 'T', manifest: '{}' },
+    status,
+  }) as ApplicationInstallResource;
 
 describe('install status of an ApplicationInstall', () => {
   it.each([

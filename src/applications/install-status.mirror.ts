@@ -15,7 +15,9 @@ const INSTALL_STATUS: Record<NonNullable<ApplicationInstallStatus['phase']>, App
  * The row's install status for an ApplicationInstall's status (§3.7 "Install status"), or
  * undefined while no phase was reported yet (nothing to mirror).
  */
-export function installStatusOf(install: ApplicationInstallResource): { status: ApplicationRow['installStatus']; message: string } | undefined {
+export function installStatusOf(
+  install: ApplicationInstallResource,
+): { status: ApplicationRow['installStatus']; message: string } | undefined {
   const phase = install.status?.phase;
   if (!phase || !(phase in INSTALL_STATUS)) return undefined;
   return { status: INSTALL_STATUS[phase], message: install.status?.message ?? '' };
@@ -56,7 +58,9 @@ export class InstallStatusMirror implements OnModuleInit, OnModuleDestroy {
     const id = install.metadata.name;
     const write = this.queue
       .then(() => this.applications.recordInstallStatus(id, observed.status, observed.message))
-      .catch((error: unknown) => this.logger.warn(`Could not record the install status of '${id}': ${(error as Error)?.message ?? error}`));
+      .catch((error: unknown) =>
+        this.logger.warn(`Could not record the install status of '${id}': ${(error as Error)?.message ?? error}`),
+      );
     this.queue = write;
     return write;
   }

@@ -42,7 +42,11 @@ export class AuthController {
   @ApiBody({ type: RefreshDto })
   @ApiOkResponse({ type: LoginResponse })
   refresh(@Body() body: unknown): Promise<LoginResponse> {
-    const { token } = validateBody(RefreshDto, body, () => new ApiError(400, 'Invalid request body', 'token is required'));
+    const { token } = validateBody(
+      RefreshDto,
+      body,
+      () => new ApiError(400, 'Invalid request body', 'token is required'),
+    );
     return this.auth.refresh(token);
   }
 

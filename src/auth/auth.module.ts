@@ -14,10 +14,7 @@ import { WebSocketAuthenticator } from './websocket-authenticator.service.js';
 
 /** Identity for every route: the global AuthGuard, tokens, login and setup, WebSocket admission. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([RevokedTokenEntity]),
-    UsersModule,
-  ],
+  imports: [TypeOrmModule.forFeature([RevokedTokenEntity]), UsersModule],
   controllers: [AuthController],
   providers: [
     TokenService,

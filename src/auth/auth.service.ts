@@ -57,7 +57,11 @@ export class AuthService {
     const user = await this.users.findById(principal.id);
     if (!user) throw tokenRevoked();
     const issued = await this.tokens.issue(user);
-    return { token: issued.token, expiresAt: issued.expiresAt.toISOString(), user: await this.users.detailedView(user) };
+    return {
+      token: issued.token,
+      expiresAt: issued.expiresAt.toISOString(),
+      user: await this.users.detailedView(user),
+    };
   }
 
   async logout(principal: Principal): Promise<void> {
@@ -81,7 +85,12 @@ export class AuthService {
   @Interval('purge-revoked-tokens', 60 * 60 * 1000)
   async purgeExpiredRevocations(): Promise<void> {
     try {
-      await this.db.manager.createQueryBuilder().delete().from(RevokedTokenEntity).where('expires_at < now()').execute();
+      await this.db.manager
+        .createQueryBuilder()
+        .delete()
+        .from(RevokedTokenEntity)
+        .where('expires_at < now()')
+        .execute();
     } catch (error) {
       this.logger.warn(`Could not purge expired token revocations: ${(error as Error).message}`);
     }

@@ -18,7 +18,12 @@ export class LoginThrottleGuard implements CanActivate {
   constructor(config: AppConfig) {
     const { perAddress, perUsername } = config.loginAttemptsPerMinute;
     this.perAddress = new RateLimiterMemory({ keyPrefix: 'login-address', points: perAddress, duration: 60 });
-    this.perUsername = new RateLimiterMemory({ keyPrefix: 'login-username', points: perUsername, duration: 60, blockDuration: 300 });
+    this.perUsername = new RateLimiterMemory({
+      keyPrefix: 'login-username',
+      points: perUsername,
+      duration: 60,
+      blockDuration: 300,
+    });
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,7 +35,9 @@ export class LoginThrottleGuard implements CanActivate {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new ApiError(429, 'Too many attempts', `Too many login attempts; try again in ${retryAfter} seconds`, { retryAfter });
+      throw new ApiError(429, 'Too many attempts', `Too many login attempts; try again in ${retryAfter} seconds`, {
+        retryAfter,
+      });
     }
     return true;
   }

@@ -42,18 +42,26 @@ export class SetupService implements OnApplicationBootstrap {
     const { adminPasswordReset, adminPassword } = this.config;
     if (adminPasswordReset !== undefined) {
       const changed = await this.setAdminPassword(adminPasswordReset, { onlyIfUnset: false });
-      this.logger.warn(changed ? 'ADMIN_PASSWORD_RESET applied to the admin account; unset it once you have logged in' : 'ADMIN_PASSWORD_RESET is set but there is no admin account');
+      this.logger.warn(
+        changed
+          ? 'ADMIN_PASSWORD_RESET applied to the admin account; unset it once you have logged in'
+          : 'ADMIN_PASSWORD_RESET is set but there is no admin account',
+      );
     } else if (adminPassword !== undefined) {
-      if (await this.setAdminPassword(adminPassword, { onlyIfUnset: true })) this.logger.log('Admin password set from ADMIN_PASSWORD');
+      if (await this.setAdminPassword(adminPassword, { onlyIfUnset: true }))
+        this.logger.log('Admin password set from ADMIN_PASSWORD');
     } else if ((await this.status()).setupRequired) {
-      this.logger.warn('The admin account has no password: finish setup at POST /api/v1/auth/setup or set ADMIN_PASSWORD');
+      this.logger.warn(
+        'The admin account has no password: finish setup at POST /api/v1/auth/setup or set ADMIN_PASSWORD',
+      );
     }
   }
 
   async status(): Promise<SetupStatus> {
-    const [admin] = (await this.db.query(`SELECT password_hash IS NOT NULL AS "hasPassword" FROM users WHERE username = $1`, [
-      BOOTSTRAP_ADMIN,
-    ])) as { hasPassword: boolean }[];
+    const [admin] = (await this.db.query(
+      `SELECT password_hash IS NOT NULL AS "hasPassword" FROM users WHERE username = $1`,
+      [BOOTSTRAP_ADMIN],
+    )) as { hasPassword: boolean }[];
     const adminExists = admin !== undefined;
     const hasPassword = admin?.hasPassword ?? false;
     const setupRequired = adminExists && !hasPassword;
@@ -69,9 +77,17 @@ export class SetupService implements OnApplicationBootstrap {
   async setup(body: unknown): Promise<{ message: string; username: string; email: string }> {
     const state = await this.status();
     if (!state.adminExists)
-      throw refusal(403, 'Setup wizard is not available - admin user not created yet', 'Check database migration logs for errors');
+      throw refusal(
+        403,
+        'Setup wizard is not available - admin user not created yet',
+        'Check database migration logs for errors',
+      );
     if (state.hasPassword)
-      throw refusal(403, 'Setup wizard is disabled - admin account is already configured', 'Use the login page or password reset mechanism instead');
+      throw refusal(
+        403,
+        'Setup wizard is disabled - admin account is already configured',
+        'Use the login page or password reset mechanism instead',
+      );
     const dto = validateBody(SetupDto, body, () => refusal(400, 'Invalid request format'));
     if (dto.password !== dto.passwordConfirm) throw refusal(400, 'Passwords do not match');
     const weak = passwordProblem(dto.password);
@@ -88,9 +104,17 @@ export class SetupService implements OnApplicationBootstrap {
       throw error;
     }
     if (!updated)
-      throw refusal(409, 'Admin account was already configured by another request', 'Setup wizard is now disabled - use the login page');
+      throw refusal(
+        409,
+        'Admin account was already configured by another request',
+        'Setup wizard is now disabled - use the login page',
+      );
     this.logger.log('Admin account configured through the setup wizard');
-    return { message: 'Admin account configured successfully - setup wizard is now disabled', username: BOOTSTRAP_ADMIN, email: dto.email };
+    return {
+      message: 'Admin account configured successfully - setup wizard is now disabled',
+      username: BOOTSTRAP_ADMIN,
+      email: dto.email,
+    };
   }
 
   private async setAdminPassword(password: string, options: { onlyIfUnset: boolean }): Promise<boolean> {

@@ -52,7 +52,11 @@ export class TokenService {
   async verify(token: string): Promise<VerifiedToken> {
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: TOKEN_ISSUER, requiredClaims: ['exp', 'jti', 'sub'] }));
+      ({ payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        issuer: TOKEN_ISSUER,
+        requiredClaims: ['exp', 'jti', 'sub'],
+      }));
     } catch (error) {
       throw invalidToken(verificationFailure(error));
     }

@@ -39,9 +39,11 @@ export class WebSocketAuthenticator {
   }
 
   async admit(request: IncomingMessage, required: Role): Promise<WebSocketAdmission> {
-    if (!this.originAllowed(request)) throw new ApiError(403, 'Origin not allowed', 'This page origin may not open StreamSpace WebSockets');
+    if (!this.originAllowed(request))
+      throw new ApiError(403, 'Origin not allowed', 'This page origin may not open StreamSpace WebSockets');
     const offered = offeredProtocols(request);
-    const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? bearerFromProtocols(offered);
+    const token =
+      new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? bearerFromProtocols(offered);
     if (!token) throw new ApiError(401, 'Authorization header required', 'Send ?token=<JWT> or the bearer subprotocol');
     const principal = await this.authenticator.authenticate(token);
     if (!hasRole(principal, required)) throw insufficientRole(required);
@@ -86,7 +88,6 @@ export class WebSocketAuthenticator {
     }
   }
 }
-
 
 function offeredProtocols(request: IncomingMessage): string[] {
   return (request.headers['sec-websocket-protocol'] ?? '')

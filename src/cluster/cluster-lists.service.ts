@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { K8sService, NAMESPACE_RESOURCE, NODE_RESOURCE, type ObjectList, type ResourceType } from '../kubernetes/k8s.service.js';
+import {
+  K8sService,
+  NAMESPACE_RESOURCE,
+  NODE_RESOURCE,
+  type ObjectList,
+  type ResourceType,
+} from '../kubernetes/k8s.service.js';
 import { listWithoutManagedFields } from './raw-objects.js';
 import { resolveKind } from './resource-policy.js';
 
@@ -25,11 +31,19 @@ export class ClusterListsService {
   }
 
   /** Pods, Deployments or Services in one namespace (default NAMESPACE). */
-  namespaced(plural: 'pods' | 'deployments' | 'services', namespace: string | undefined, labelSelector?: string): Promise<ObjectList> {
+  namespaced(
+    plural: 'pods' | 'deployments' | 'services',
+    namespace: string | undefined,
+    labelSelector?: string,
+  ): Promise<ObjectList> {
     return this.list(resolveKind(plural), namespace ?? this.defaultNamespace, labelSelector);
   }
 
-  private async list(type: ResourceType, namespace: string | undefined, labelSelector: string | undefined): Promise<ObjectList> {
+  private async list(
+    type: ResourceType,
+    namespace: string | undefined,
+    labelSelector: string | undefined,
+  ): Promise<ObjectList> {
     return listWithoutManagedFields(await this.k8s.listObjects(type, namespace, { labelSelector }));
   }
 }

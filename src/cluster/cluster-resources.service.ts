@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ApiError, invalidRequest } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
-import { KubernetesAlreadyExistsError, KubernetesConflictError, KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import {
+  KubernetesAlreadyExistsError,
+  KubernetesConflictError,
+  KubernetesNotFoundError,
+} from '../kubernetes/kubernetes-errors.js';
 import type { StoredObject } from '../kubernetes/resources.js';
 import {
   applyMergePatch,
@@ -21,7 +25,8 @@ const CONFLICT_RETRIES = 3;
 
 type JsonObject = Record<string, unknown>;
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function objectBody(body: unknown): JsonObject {
   if (!isObject(body)) throw invalidRequest([{ field: 'body', message: 'must be a JSON object' }]);
@@ -61,7 +66,9 @@ export class ClusterResourcesService {
       throw invalidRequest([{ field: 'metadata.namespace', message: 'must be a string' }]);
     }
     if (metadata.namespace !== undefined && queryNamespace !== undefined && metadata.namespace !== queryNamespace) {
-      throw invalidRequest([{ field: 'metadata.namespace', message: `differs from the namespace query ('${queryNamespace}')` }]);
+      throw invalidRequest([
+        { field: 'metadata.namespace', message: `differs from the namespace query ('${queryNamespace}')` },
+      ]);
     }
     const namespace = this.namespace((metadata.namespace as string | undefined) ?? queryNamespace);
     assertWritableNamespace(namespace, this.writable);
@@ -72,7 +79,9 @@ export class ClusterResourcesService {
     assertDefaultServiceAccount(managed, body);
     const object = { ...body, kind: managed.kind, metadata: { ...metadata, namespace } };
     const name = (metadata.name as string | undefined) ?? (metadata.generateName as string);
-    return withoutManagedFields(await this.mapErrors(managed, namespace, name, () => this.k8s.createObject(managed, namespace, object)));
+    return withoutManagedFields(
+      await this.mapErrors(managed, namespace, name, () => this.k8s.createObject(managed, namespace, object)),
+    );
   }
 
   async get(kind: string, name: string, queryNamespace: string | undefined): Promise<StoredObject> {
@@ -92,7 +101,9 @@ export class ClusterResourcesService {
     if (metadata.resourceVersion === undefined) {
       metadata.resourceVersion = (await this.read(managed, namespace, name)).metadata.resourceVersion;
     }
-    return withoutManagedFields(await this.mapErrors(managed, namespace, name, () => this.k8s.replaceObject(managed, namespace, name, object)));
+    return withoutManagedFields(
+      await this.mapErrors(managed, namespace, name, () => this.k8s.replaceObject(managed, namespace, name, object)),
+    );
   }
 
   /** Merge patch applied here, so the policy judges the result before it is written. */
@@ -106,7 +117,11 @@ export class ClusterResourcesService {
       const object = this.checkedObject(managed, namespace, name, applyMergePatch(current, patch) as JsonObject);
       (object.metadata as JsonObject).resourceVersion = current.metadata.resourceVersion;
       try {
-        return withoutManagedFields(await this.mapErrors(managed, namespace, name, () => this.k8s.replaceObject(managed, namespace, name, object)));
+        return withoutManagedFields(
+          await this.mapErrors(managed, namespace, name, () =>
+            this.k8s.replaceObject(managed, namespace, name, object),
+          ),
+        );
       } catch (error) {
         if (!(error instanceof KubernetesConflictError)) throw error;
       }
@@ -149,7 +164,12 @@ export class ClusterResourcesService {
   }
 
   /** §3.9's bodies for a missing or existing object. */
-  private async mapErrors<T>(managed: ManagedKind, namespace: string, name: string, call: () => Promise<T>): Promise<T> {
+  private async mapErrors<T>(
+    managed: ManagedKind,
+    namespace: string,
+    name: string,
+    call: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await call();
     } catch (error) {
@@ -157,7 +177,11 @@ export class ClusterResourcesService {
         throw new ApiError(404, 'Resource not found', `${managed.kind} '${name}' not found in '${namespace}'`);
       }
       if (error instanceof KubernetesAlreadyExistsError) {
-        throw new ApiError(409, 'Resource already exists', `${managed.kind} '${name}' already exists in '${namespace}'`);
+        throw new ApiError(
+          409,
+          'Resource already exists',
+          `${managed.kind} '${name}' already exists in '${namespace}'`,
+        );
       }
       throw error;
     }

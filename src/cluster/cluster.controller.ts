@@ -91,7 +91,12 @@ export class ClusterController {
   @Roles('operator')
   @ApiOperation({ summary: 'Replace an object (without metadata.resourceVersion the last write wins)' })
   @ApiBody(RAW_OBJECT)
-  replace(@Param('kind') kind: string, @Param('name') name: string, @Query() query: NamespaceQuery, @Body() body: Record<string, unknown>) {
+  replace(
+    @Param('kind') kind: string,
+    @Param('name') name: string,
+    @Query() query: NamespaceQuery,
+    @Body() body: Record<string, unknown>,
+  ) {
     return this.resources.replace(kind, name, query.namespace, body);
   }
 
@@ -99,7 +104,12 @@ export class ClusterController {
   @Roles('operator')
   @ApiOperation({ summary: 'JSON merge patch, checked against the policy before it is written' })
   @ApiBody(RAW_OBJECT)
-  patch(@Param('kind') kind: string, @Param('name') name: string, @Query() query: NamespaceQuery, @Body() body: Record<string, unknown>) {
+  patch(
+    @Param('kind') kind: string,
+    @Param('name') name: string,
+    @Query() query: NamespaceQuery,
+    @Body() body: Record<string, unknown>,
+  ) {
     return this.resources.patch(kind, name, query.namespace, body);
   }
 

@@ -31,10 +31,13 @@ export class PodLogsService {
 
   private async options(namespace: string, name: string, request: PodLogRequest): Promise<PodLogOptions> {
     const pod = await this.k8s.getPod(namespace, name).catch((error: unknown) => {
-      if (error instanceof KubernetesNotFoundError) throw new ApiError(404, 'Pod not found', `No pod '${name}' in '${namespace}'`);
+      if (error instanceof KubernetesNotFoundError)
+        throw new ApiError(404, 'Pod not found', `No pod '${name}' in '${namespace}'`);
       throw error;
     });
-    const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((container) => container.name);
+    const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map(
+      (container) => container.name,
+    );
     const container = request.container ?? containers[0];
     if (container === undefined || !containers.includes(container)) {
       throw new ApiError(400, 'Invalid container', `Pod '${name}' has containers: ${containers.join(', ')}`);

@@ -10,20 +10,46 @@ import {
 
 describe('generic resource policy (§3.9)', () => {
   it('resolves allowed kinds by Kind or plural in any case', () => {
-    for (const spelling of ['ConfigMap', 'configmap', 'CONFIGMAPS', 'configMaps']) expect(resolveKind(spelling).kind).toBe('ConfigMap');
+    for (const spelling of ['ConfigMap', 'configmap', 'CONFIGMAPS', 'configMaps'])
+      expect(resolveKind(spelling).kind).toBe('ConfigMap');
     expect(resolveKind('HorizontalPodAutoscalers')).toMatchObject({ group: 'autoscaling', version: 'v2' });
     expect(resolveKind('pods')).toMatchObject({ kind: 'Pod', group: '', version: 'v1', apiVersion: 'v1' });
   });
 
   it('refuses every privileged kind in every spelling', () => {
     const refused = [
-      'Secret', 'secrets', 'SECRET', 'ServiceAccount', 'serviceaccounts', 'Role', 'ClusterRole', 'clusterrolebindings', 'RoleBinding',
-      'MutatingWebhookConfiguration', 'validatingwebhookconfigurations', 'APIService', 'CustomResourceDefinition', 'Endpoints',
-      'EndpointSlice', 'Node', 'nodes', 'Namespace', 'Session', 'templates', 'ApplicationInstall', 'sessions.stream.space', '', 'pods/exec',
+      'Secret',
+      'secrets',
+      'SECRET',
+      'ServiceAccount',
+      'serviceaccounts',
+      'Role',
+      'ClusterRole',
+      'clusterrolebindings',
+      'RoleBinding',
+      'MutatingWebhookConfiguration',
+      'validatingwebhookconfigurations',
+      'APIService',
+      'CustomResourceDefinition',
+      'Endpoints',
+      'EndpointSlice',
+      'Node',
+      'nodes',
+      'Namespace',
+      'Session',
+      'templates',
+      'ApplicationInstall',
+      'sessions.stream.space',
+      '',
+      'pods/exec',
     ];
     for (const spelling of refused) {
       expect(() => resolveKind(spelling)).toThrow(
-        expect.objectContaining({ status: 403, error: 'Kind not allowed', message: `Kind '${spelling}' cannot be managed through this API` }),
+        expect.objectContaining({
+          status: 403,
+          error: 'Kind not allowed',
+          message: `Kind '${spelling}' cannot be managed through this API`,
+        }),
       );
     }
     expect(() => resolveKind(undefined)).toThrow(expect.objectContaining({ status: 403 }));
@@ -32,15 +58,25 @@ describe('generic resource policy (§3.9)', () => {
   it('pins each kind to its apiVersion', () => {
     expect(() => assertApiVersion(resolveKind('Deployment'), 'apps/v1')).not.toThrow();
     expect(() => assertApiVersion(resolveKind('Deployment'), 'v1')).toThrow(
-      expect.objectContaining({ status: 400, error: 'Unsupported apiVersion', message: 'Deployment must use apiVersion apps/v1' }),
+      expect.objectContaining({
+        status: 400,
+        error: 'Unsupported apiVersion',
+        message: 'Deployment must use apiVersion apps/v1',
+      }),
     );
-    expect(() => assertApiVersion(resolveKind('ConfigMap'), 'stream.space/v1alpha1')).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => assertApiVersion(resolveKind('ConfigMap'), 'stream.space/v1alpha1')).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
   });
 
   it('allows writes in the write namespaces only and refuses Services with externalIPs', () => {
     expect(() => assertWritableNamespace('streamspace', new Set(['streamspace']))).not.toThrow();
     expect(() => assertWritableNamespace('kube-system', new Set(['streamspace']))).toThrow(
-      expect.objectContaining({ status: 403, error: 'Namespace not allowed', message: "Writes are not allowed in namespace 'kube-system'" }),
+      expect.objectContaining({
+        status: 403,
+        error: 'Namespace not allowed',
+        message: "Writes are not allowed in namespace 'kube-system'",
+      }),
     );
     expect(() => assertNoExternalIps(resolveKind('Service'), { spec: { externalIPs: ['1.2.3.4'] } })).toThrow(
       expect.objectContaining({ status: 403, error: 'externalIPs not allowed' }),
@@ -57,13 +93,27 @@ describe('generic resource policy (§3.9)', () => {
 
   it('lets workloads run only as the default ServiceAccount, wherever their pod spec sits', () => {
     const refused = expect.objectContaining({ status: 403, error: 'ServiceAccount not allowed' });
-    expect(() => assertDefaultServiceAccount(resolveKind('Pod'), { spec: { serviceAccountName: 'streamspace-api' } })).toThrow(refused);
-    expect(() => assertDefaultServiceAccount(resolveKind('Deployment'), { spec: { template: { spec: { serviceAccount: 'admin' } } } })).toThrow(refused);
     expect(() =>
-      assertDefaultServiceAccount(resolveKind('CronJob'), { spec: { jobTemplate: { spec: { template: { spec: { serviceAccountName: 'x' } } } } } }),
+      assertDefaultServiceAccount(resolveKind('Pod'), { spec: { serviceAccountName: 'streamspace-api' } }),
     ).toThrow(refused);
-    expect(() => assertDefaultServiceAccount(resolveKind('Pod'), { spec: { serviceAccountName: 'default' } })).not.toThrow();
-    expect(() => assertDefaultServiceAccount(resolveKind('Deployment'), { spec: { template: { spec: {} } } })).not.toThrow();
-    expect(() => assertDefaultServiceAccount(resolveKind('ConfigMap'), { data: { serviceAccountName: 'x' } })).not.toThrow();
+    expect(() =>
+      assertDefaultServiceAccount(resolveKind('Deployment'), {
+        spec: { template: { spec: { serviceAccount: 'admin' } } },
+      }),
+    ).toThrow(refused);
+    expect(() =>
+      assertDefaultServiceAccount(resolveKind('CronJob'), {
+        spec: { jobTemplate: { spec: { template: { spec: { serviceAccountName: 'x' } } } } },
+      }),
+    ).toThrow(refused);
+    expect(() =>
+      assertDefaultServiceAccount(resolveKind('Pod'), { spec: { serviceAccountName: 'default' } }),
+    ).not.toThrow();
+    expect(() =>
+      assertDefaultServiceAccount(resolveKind('Deployment'), { spec: { template: { spec: {} } } }),
+    ).not.toThrow();
+    expect(() =>
+      assertDefaultServiceAccount(resolveKind('ConfigMap'), { data: { serviceAccountName: 'x' } }),
+    ).not.toThrow();
   });
 });

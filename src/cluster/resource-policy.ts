@@ -32,7 +32,15 @@ export const MANAGED_KINDS: readonly ManagedKind[] = [
   kind('PodDisruptionBudget', 'policy/v1', 'poddisruptionbudgets'),
 ];
 
-const BY_SPELLING = new Map(MANAGED_KINDS.flatMap((managed) => [[managed.kind.toLowerCase(), managed], [managed.plural, managed]] as const));
+const BY_SPELLING = new Map(
+  MANAGED_KINDS.flatMap(
+    (managed) =>
+      [
+        [managed.kind.toLowerCase(), managed],
+        [managed.plural, managed],
+      ] as const,
+  ),
+);
 
 export const kindNotAllowed = (spelling: string) =>
   new ApiError(403, 'Kind not allowed', `Kind '${spelling}' cannot be managed through this API`);
@@ -53,7 +61,8 @@ export function assertApiVersion(managed: ManagedKind, apiVersion: unknown): voi
 
 /** Writes only in NAMESPACE and CLUSTER_WRITE_NAMESPACES. */
 export function assertWritableNamespace(namespace: string, writable: ReadonlySet<string>): void {
-  if (!writable.has(namespace)) throw new ApiError(403, 'Namespace not allowed', `Writes are not allowed in namespace '${namespace}'`);
+  if (!writable.has(namespace))
+    throw new ApiError(403, 'Namespace not allowed', `Writes are not allowed in namespace '${namespace}'`);
 }
 
 /** A Service with externalIPs can intercept cluster traffic (CVE-2020-8554). */
@@ -84,11 +93,14 @@ export function assertDefaultServiceAccount(managed: ManagedKind, object: Record
   const path = POD_SPEC_PATHS[managed.kind];
   if (!path) return;
   const podSpec = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], object) as
-    | { serviceAccountName?: unknown; serviceAccount?: unknown }
-    | undefined;
+    { serviceAccountName?: unknown; serviceAccount?: unknown } | undefined;
   for (const account of [podSpec?.serviceAccountName, podSpec?.serviceAccount]) {
     if (account !== undefined && account !== null && account !== '' && account !== 'default') {
-      throw new ApiError(403, 'ServiceAccount not allowed', "Workloads written through this API run as the namespace's default ServiceAccount");
+      throw new ApiError(
+        403,
+        'ServiceAccount not allowed',
+        "Workloads written through this API run as the namespace's default ServiceAccount",
+      );
     }
   }
 }
@@ -103,7 +115,9 @@ export function isDnsLabel(value: string): boolean {
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return structuredClone(patch);
   const result: Record<string, unknown> =
-    typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else result[key] = applyMergePatch(result[key], value);

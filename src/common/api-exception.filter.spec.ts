@@ -27,16 +27,30 @@ function run(exception: unknown, request: Partial<{ method: string; originalUrl:
 
 describe('ApiExceptionFilter', () => {
   it('writes an ApiError as the envelope, with its optional keys', () => {
-    const sent = run(new ApiError(403, 'Quota exceeded', 'Session limit reached (5 of 5)', { code: 'QUOTA_EXCEEDED', details: [1] }));
+    const sent = run(
+      new ApiError(403, 'Quota exceeded', 'Session limit reached (5 of 5)', { code: 'QUOTA_EXCEEDED', details: [1] }),
+    );
     expect(sent).toMatchObject({
       status: 403,
-      body: { error: 'Quota exceeded', message: 'Session limit reached (5 of 5)', code: 'QUOTA_EXCEEDED', details: [1] },
+      body: {
+        error: 'Quota exceeded',
+        message: 'Session limit reached (5 of 5)',
+        code: 'QUOTA_EXCEEDED',
+        details: [1],
+      },
     });
   });
 
   it('answers unknown routes with the route-less 404, without the query string', () => {
-    const sent = run(new NotFoundException('Cannot DELETE /api/v1/foo?x=1'), { method: 'DELETE', originalUrl: '/api/v1/foo?x=1' });
-    expect(sent).toEqual({ status: 404, body: { error: 'Not found', message: 'No route for DELETE /api/v1/foo' }, headers: {} });
+    const sent = run(new NotFoundException('Cannot DELETE /api/v1/foo?x=1'), {
+      method: 'DELETE',
+      originalUrl: '/api/v1/foo?x=1',
+    });
+    expect(sent).toEqual({
+      status: 404,
+      body: { error: 'Not found', message: 'No route for DELETE /api/v1/foo' },
+      headers: {},
+    });
   });
 
   it('hides unexpected errors behind a 500 with the request id', () => {
@@ -50,14 +64,19 @@ describe('ApiExceptionFilter', () => {
       status: 413,
       body: { error: 'Payload too large', message: 'Request bodies are limited to 2 MiB' },
     });
-    expect(run(Object.assign(new Error('Unexpected token'), { type: 'entity.parse.failed', status: 400 }))).toMatchObject({
+    expect(
+      run(Object.assign(new Error('Unexpected token'), { type: 'entity.parse.failed', status: 400 })),
+    ).toMatchObject({
       status: 400,
       body: { error: 'Invalid request' },
     });
   });
 
   it('maps other HTTP exceptions to a generic label', () => {
-    expect(run(new BadRequestException('nope'))).toMatchObject({ status: 400, body: { error: 'Invalid request', message: 'nope' } });
+    expect(run(new BadRequestException('nope'))).toMatchObject({
+      status: 400,
+      body: { error: 'Invalid request', message: 'nope' },
+    });
   });
 
   it('maps a lost database connection to 503 without the connection string', () => {

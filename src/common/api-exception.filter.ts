@@ -39,13 +39,22 @@ function bodyParserError(exception: unknown): ApiError | undefined {
   if (type === 'entity.parse.failed') {
     return new ApiError(400, 'Invalid request', 'body: must be a JSON object');
   }
-  if (typeof type === 'string' && type.startsWith('encoding.') || type === 'charset.unsupported') {
+  if ((typeof type === 'string' && type.startsWith('encoding.')) || type === 'charset.unsupported') {
     return new ApiError(415, 'Unsupported media type', 'Request bodies must be UTF-8 JSON');
   }
   return undefined;
 }
 
-const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001']);
+const DB_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+]);
 
 export function databaseUnavailable(exception: unknown): ApiError | undefined {
   const err = exception as { code?: unknown; message?: unknown; driverError?: { code?: unknown } } | null;
@@ -111,9 +120,6 @@ export class ApiExceptionFilter implements ExceptionFilter {
         return new ApiError(status, label, exception.message || label);
       }
     }
-    return (
-      databaseUnavailable(exception) ??
-      new ApiError(500, 'Internal error', 'An unexpected error occurred')
-    );
+    return databaseUnavailable(exception) ?? new ApiError(500, 'Internal error', 'An unexpected error occurred');
   }
 }

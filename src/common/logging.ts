@@ -30,11 +30,23 @@ export function loggerParams(config: AppConfig): Params {
       customProps: (req) => ({ requestId: req.id }),
       autoLogging: { ignore: (req) => req.url === '/health/live' },
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]', '*.password', '*.token'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["sec-websocket-protocol"]',
+          '*.password',
+          '*.token',
+        ],
         censor: '[REDACTED]',
       },
       serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
+        req: (req: {
+          id: string;
+          method: string;
+          url: string;
+          remoteAddress?: string;
+          headers: Record<string, unknown>;
+        }) => ({
           id: req.id,
           method: req.method,
           url: redactUrl(req.url),

@@ -10,4 +10,5 @@ export const stringToBoolean = ({ value }: Input) =>
   typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
 
 /** Base-10 digits only (§1.2): `1e3` and `0x10` stay strings and fail validation. */
-export const stringToInteger = ({ value }: Input) => (typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value);
+export const stringToInteger = ({ value }: Input) =>
+  typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;

@@ -19,7 +19,12 @@ describe('loadConfig', () => {
       port: 8000,
       namespace: 'streamspace',
       database: { kind: 'pglite', dataDir: '.data/pglite' },
-      corsAllowedOrigins: ['http://localhost:3000', 'http://localhost:4173', 'http://localhost:5173', 'http://localhost:8000'],
+      corsAllowedOrigins: [
+        'http://localhost:3000',
+        'http://localhost:4173',
+        'http://localhost:5173',
+        'http://localhost:8000',
+      ],
       idleCheckIntervalSeconds: 60,
       reconcilerEnabled: true,
       clusterWriteNamespaces: [],
@@ -58,7 +63,9 @@ describe('loadConfig', () => {
   });
 
   it('prefers DATABASE_URL over DB_HOST, and DB_HOST over embedded PGlite', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgresql://a/b', DB_HOST: 'db' }).database).toMatchObject({ url: 'postgresql://a/b' });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://a/b', DB_HOST: 'db' }).database).toMatchObject({
+      url: 'postgresql://a/b',
+    });
     expect(loadConfig({ DB_HOST: 'db', DB_PORT: '6543' }).database).toEqual({
       kind: 'postgres',
       host: 'db',

@@ -31,7 +31,8 @@ const toList = ({ value }: { value: unknown }) =>
         .map((item) => item.trim())
         .filter(Boolean)
     : value;
-const toSeconds = ({ value }: { value: unknown }) => (typeof value === 'string' ? (durationSeconds(value) ?? value) : value);
+const toSeconds = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (durationSeconds(value) ?? value) : value;
 
 @ValidatorConstraint({ name: 'origins' })
 class OriginList implements ValidatorConstraintInterface {
@@ -70,7 +71,13 @@ class AcceptablePassword implements ValidatorConstraintInterface {
 @ValidatorConstraint({ name: 'existingFiles' })
 class ExistingFiles implements ValidatorConstraintInterface {
   validate(paths: unknown) {
-    return typeof paths === 'string' && paths.split(':').filter(Boolean).every((path) => existsSync(path));
+    return (
+      typeof paths === 'string' &&
+      paths
+        .split(':')
+        .filter(Boolean)
+        .every((path) => existsSync(path))
+    );
   }
   defaultMessage({ property, value }: ValidationArguments) {
     return `${property} names a file that does not exist: ${String(value)}`;

@@ -11,6 +11,7 @@ export function connectionIdParameter(value: unknown, required: boolean): string
     if (required) throw new ApiError(400, 'connectionId parameter required', 'Pass ?connectionId=<id>');
     return undefined;
   }
-  if (typeof value !== 'string' || !UUID.test(value)) throw new ApiError(400, 'Invalid request', 'connectionId: must be a UUID');
+  if (typeof value !== 'string' || !UUID.test(value))
+    throw new ApiError(400, 'Invalid request', 'connectionId: must be a UUID');
   return value;
 }

@@ -29,7 +29,9 @@ export class ConnectionTracker {
 
   @Interval('connection-tracker', 30_000)
   async scheduledTick(): Promise<void> {
-    await this.tick().catch((error: unknown) => this.logger.warn(`Connection tracker tick failed: ${(error as Error).message}`));
+    await this.tick().catch((error: unknown) =>
+      this.logger.warn(`Connection tracker tick failed: ${(error as Error).message}`),
+    );
   }
 
   /** One tick; returns what it closed and hibernated (nothing when another replica had the tick). */
@@ -45,7 +47,10 @@ export class ConnectionTracker {
         .createQueryBuilder()
         .update(ConnectionEntity)
         .set({ closedAt: now, closeReason: 'timeout' })
-        .where(`closed_at IS NULL AND last_heartbeat <= :now::timestamptz - interval '${HEARTBEAT_TIMEOUT_SECONDS} seconds'`, { now })
+        .where(
+          `closed_at IS NULL AND last_heartbeat <= :now::timestamptz - interval '${HEARTBEAT_TIMEOUT_SECONDS} seconds'`,
+          { now },
+        )
         .returning('session_name')
         .execute();
       const rows = closed.raw as { session_name: string }[];
@@ -80,7 +85,9 @@ export class ConnectionTracker {
   @Interval('connection-history-cleanup', 24 * 60 * 60 * 1000)
   async deleteOldHistory(): Promise<void> {
     await this.db
-      .query(`DELETE FROM connections WHERE closed_at < $1::timestamptz - make_interval(days => ${HISTORY_DAYS})`, [this.clock.now()])
+      .query(`DELETE FROM connections WHERE closed_at < $1::timestamptz - make_interval(days => ${HISTORY_DAYS})`, [
+        this.clock.now(),
+      ])
       .catch((error: unknown) => this.logger.warn(`Connection history cleanup failed: ${(error as Error).message}`));
   }
 }

@@ -10,7 +10,8 @@ import { type ClientInfo, ConnectionsService } from './connections.service.js';
 
 function optionalUser(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length < 1 || value.length > 63) throw new ApiError(400, 'Invalid request', 'user: must be a username');
+  if (typeof value !== 'string' || value.length < 1 || value.length > 63)
+    throw new ApiError(400, 'Invalid request', 'user: must be a username');
   return value;
 }
 
@@ -27,7 +28,12 @@ export class ConnectionsController {
   @ApiOperation({ summary: 'Connect (waking a hibernated session); what the UI calls' })
   @ApiQuery({ name: 'user', required: false })
   @ApiOkResponse({ type: ConnectResponse })
-  connectByGet(@CurrentUser() caller: Principal, @Param('id') id: string, @Query('user') user: unknown, @Req() request: Request) {
+  connectByGet(
+    @CurrentUser() caller: Principal,
+    @Param('id') id: string,
+    @Query('user') user: unknown,
+    @Req() request: Request,
+  ) {
     return this.connections.connect(caller, id, optionalUser(user), clientOf(request));
   }
 

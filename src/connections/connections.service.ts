@@ -32,7 +32,12 @@ export class ConnectionsService {
   ) {}
 
   /** Wakes a hibernated session (synchronously, idempotently, under the quota lock), then records a connection. */
-  async connect(caller: Principal, name: string, requestedUser: string | undefined, client: ClientInfo): Promise<ConnectResponse> {
+  async connect(
+    caller: Principal,
+    name: string,
+    requestedUser: string | undefined,
+    client: ClientInfo,
+  ): Promise<ConnectResponse> {
     let session = await this.sessions.findVisible(caller, name);
     const connectionUser = await this.users.actingFor(caller, requestedUser);
     if (session.spec.state === 'terminated')
@@ -63,7 +68,11 @@ export class ConnectionsService {
   }
 
   /** Closes one connection of this session (idempotent); the caller's own unless operator/admin. */
-  async disconnect(caller: Principal, name: string, connectionId: string): Promise<{ message: string; activeConnections: number }> {
+  async disconnect(
+    caller: Principal,
+    name: string,
+    connectionId: string,
+  ): Promise<{ message: string; activeConnections: number }> {
     const session = await this.sessions.findVisible(caller, name);
     const now = this.clock.now();
     const result = await this.db.transaction(async (manager) => {
@@ -71,7 +80,8 @@ export class ConnectionsService {
         `SELECT user_id AS "userId" FROM connections WHERE id = $1 AND session_name = $2 FOR UPDATE`,
         [connectionId, name],
       )) as { userId: string }[];
-      if (!connection || (connection.userId !== caller.id && !hasRole(caller, 'operator'))) throw connectionNotFound(connectionId, name);
+      if (!connection || (connection.userId !== caller.id && !hasRole(caller, 'operator')))
+        throw connectionNotFound(connectionId, name);
       await manager.query(
         `UPDATE connections SET closed_at = $2, close_reason = 'client' WHERE id = $1 AND closed_at IS NULL`,
         [connectionId, now],
@@ -80,7 +90,8 @@ export class ConnectionsService {
         `SELECT count(*)::int AS live FROM connections c WHERE c.session_name = $1 AND ${liveConnection('$2')}`,
         [name, now],
       )) as { live: number }[];
-      if (live === 0) await manager.query(`UPDATE sessions SET last_disconnect = $2, updated_at = $2 WHERE name = $1`, [name, now]);
+      if (live === 0)
+        await manager.query(`UPDATE sessions SET last_disconnect = $2, updated_at = $2 WHERE name = $1`, [name, now]);
       return { message: 'Connection closed', activeConnections: live };
     });
     this.changes.notify(session.spec.user);
@@ -88,7 +99,10 @@ export class ConnectionsService {
   }
 
   /** Live connections, oldest first (§6.4). */
-  async list(caller: Principal, name: string): Promise<{ sessionId: string; connections: ConnectionView[]; total: number }> {
+  async list(
+    caller: Principal,
+    name: string,
+  ): Promise<{ sessionId: string; connections: ConnectionView[]; total: number }> {
     await this.sessions.findVisible(caller, name);
     const rows = (await this.db.query(
       `SELECT c.id, c.session_name AS "sessionId", c.user_id AS "userId", coalesce(u.username, '') AS username,

@@ -108,7 +108,11 @@ export class DashboardService {
     const [accounts, usage] = await Promise.all([this.quotas.limitsOfEnabledUsers(), this.quotas.usageByUser()]);
     const rows = accounts
       .map((account) => ({ account, used: usage.get(account.username) ?? NO_USAGE }))
-      .sort((a, b) => b.used.sessions - a.used.sessions || (a.account.username < b.account.username ? -1 : a.account.username > b.account.username ? 1 : 0));
+      .sort(
+        (a, b) =>
+          b.used.sessions - a.used.sessions ||
+          (a.account.username < b.account.username ? -1 : a.account.username > b.account.username ? 1 : 0),
+      );
     const users = rows.slice(offset, offset + limit).map(({ account, used }) => ({
       userId: account.id,
       username: account.username,
@@ -146,7 +150,10 @@ export class DashboardService {
           GROUP BY day ORDER BY day DESC`,
         [now, days],
       ) as Promise<{ date: string; count: number }[]>;
-    const [sessions, connections] = await Promise.all([perDay('sessions', 'created_at'), perDay('connections', 'connected_at')]);
+    const [sessions, connections] = await Promise.all([
+      perDay('sessions', 'created_at'),
+      perDay('connections', 'connected_at'),
+    ]);
     return { sessions, connections, days, timestamp: now.toISOString() };
   }
 

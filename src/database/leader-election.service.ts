@@ -41,7 +41,9 @@ export class LeaderElection implements OnApplicationBootstrap, OnApplicationShut
     this.stopped = true;
     clearTimeout(this.timer);
     if (this.runner && this.leader) {
-      await this.runner.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', LOCK_SQL_ARGS).catch(() => undefined);
+      await this.runner
+        .query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', LOCK_SQL_ARGS)
+        .catch(() => undefined);
     }
     this.setLeader(false);
     await this.releaseRunner();
@@ -54,7 +56,10 @@ export class LeaderElection implements OnApplicationBootstrap, OnApplicationShut
       else {
         this.runner ??= this.db.createQueryRunner();
         await this.runner.connect();
-        const [row] = (await this.runner.query('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS acquired', LOCK_SQL_ARGS)) as {
+        const [row] = (await this.runner.query(
+          'SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS acquired',
+          LOCK_SQL_ARGS,
+        )) as {
           acquired: boolean;
         }[];
         this.setLeader(row.acquired);

@@ -36,7 +36,13 @@ function toEntry(pod: PodObject): PodEntry {
   // managedFields are the bulk of a pod and nothing here reads them.
   const { managedFields: _unused, ...metadata } = pod.metadata;
   const stripped = { ...pod, metadata } as PodObject;
-  return { metadata: { name: podKey(pod.metadata.namespace, pod.metadata.name), resourceVersion: pod.metadata.resourceVersion }, pod: stripped };
+  return {
+    metadata: {
+      name: podKey(pod.metadata.namespace, pod.metadata.name),
+      resourceVersion: pod.metadata.resourceVersion,
+    },
+    pod: stripped,
+  };
 }
 
 /**
@@ -58,7 +64,8 @@ export class PodCache implements OnApplicationBootstrap, OnApplicationShutdown {
           k8s.allPodsPath,
           query,
           // ERROR and BOOKMARK objects are not pods: pass them on as they are.
-          (type, object) => onEvent(type, type === 'ERROR' || type === 'BOOKMARK' ? (object as never) : toEntry(object as PodObject)),
+          (type, object) =>
+            onEvent(type, type === 'ERROR' || type === 'BOOKMARK' ? (object as never) : toEntry(object as PodObject)),
           onDone,
         ),
     });
@@ -106,7 +113,8 @@ export class HomeVolumeCache extends WatchCache<StoredClaim> implements OnApplic
   constructor(k8s: K8sService) {
     super('persistentvolumeclaims', {
       list: (query) => k8s.listPersistentVolumeClaims(k8s.namespace, query) as never,
-      watch: (query, onEvent, onDone) => k8s.watch(k8s.persistentVolumeClaimsPath(k8s.namespace), query, onEvent as never, onDone),
+      watch: (query, onEvent, onDone) =>
+        k8s.watch(k8s.persistentVolumeClaimsPath(k8s.namespace), query, onEvent as never, onDone),
     });
   }
 

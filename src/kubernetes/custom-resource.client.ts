@@ -58,7 +58,11 @@ export class CustomResourceClient<T extends CustomResource> {
         options,
       ),
     )) as { items: T[]; metadata?: { resourceVersion?: string; continue?: string } };
-    return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?.continue };
+    return {
+      items: list.items,
+      resourceVersion: list.metadata?.resourceVersion ?? '',
+      continue: list.metadata?.continue,
+    };
   }
 
   async create(object: NewObject<T>): Promise<T> {
@@ -128,7 +132,12 @@ export class CustomResourceClient<T extends CustomResource> {
   }
 
   private target() {
-    return { group: STREAM_SPACE_GROUP, version: STREAM_SPACE_VERSION, namespace: this.namespace, plural: this.resource.plural };
+    return {
+      group: STREAM_SPACE_GROUP,
+      version: STREAM_SPACE_VERSION,
+      namespace: this.namespace,
+      plural: this.resource.plural,
+    };
   }
 
   private operation(verb: KubernetesOperation['verb'], name?: string): KubernetesOperation {

@@ -78,8 +78,7 @@ export interface ListQuery {
 
 /** One RFC 6902 operation; nodes are changed with these (taints) or with merge patches. */
 export type JsonPatchOperation =
-  | { op: 'test' | 'add' | 'replace'; path: string; value: unknown }
-  | { op: 'remove'; path: string };
+  { op: 'test' | 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 export type NodeObject = V1Node & StoredObject;
 export type PodObject = V1Pod & StoredObject;
@@ -155,8 +154,16 @@ export class K8sService {
   // Core resources. Each method names its operation so failures map as api-contract §1.7 says.
 
   createDeployment(namespace: string, body: V1Deployment): Promise<V1Deployment> {
-    const operation = { verb: 'create', resource: 'deployments', kind: 'Deployment', namespace, name: body.metadata?.name } as const;
-    return this.requests.send(operation, (options) => this.apps.createNamespacedDeployment({ namespace, body }, options));
+    const operation = {
+      verb: 'create',
+      resource: 'deployments',
+      kind: 'Deployment',
+      namespace,
+      name: body.metadata?.name,
+    } as const;
+    return this.requests.send(operation, (options) =>
+      this.apps.createNamespacedDeployment({ namespace, body }, options),
+    );
   }
 
   async deleteDeployment(namespace: string, name: string): Promise<void> {
@@ -169,7 +176,9 @@ export class K8sService {
   /** The Deployment, or undefined when there is none. */
   getDeployment(namespace: string, name: string): Promise<V1Deployment | undefined> {
     const operation = { verb: 'get', resource: 'deployments', kind: 'Deployment', namespace, name } as const;
-    return orUndefined(this.requests.send(operation, (options) => this.apps.readNamespacedDeployment({ namespace, name }, options)));
+    return orUndefined(
+      this.requests.send(operation, (options) => this.apps.readNamespacedDeployment({ namespace, name }, options)),
+    );
   }
 
   async listDeployments(
@@ -183,7 +192,11 @@ export class K8sService {
         options,
       ),
     );
-    return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?.['_continue'] };
+    return {
+      items: list.items,
+      resourceVersion: list.metadata?.resourceVersion ?? '',
+      continue: list.metadata?.['_continue'],
+    };
   }
 
   /** Collection path of Deployments, for `watch`. */
@@ -193,30 +206,51 @@ export class K8sService {
 
   readDeploymentScale(namespace: string, name: string): Promise<V1Scale> {
     const operation = { verb: 'get', resource: 'deployments/scale', kind: 'Deployment', namespace, name } as const;
-    return this.requests.send(operation, (options) => this.apps.readNamespacedDeploymentScale({ namespace, name }, options));
+    return this.requests.send(operation, (options) =>
+      this.apps.readNamespacedDeploymentScale({ namespace, name }, options),
+    );
   }
 
   /** Sets replicas through the scale subresource, the only change made to a running Deployment. */
   scaleDeployment(namespace: string, name: string, replicas: number): Promise<V1Scale> {
     const operation = { verb: 'patch', resource: 'deployments/scale', kind: 'Deployment', namespace, name } as const;
     return this.requests.send(operation, (options) =>
-      this.apps.patchNamespacedDeploymentScale({ namespace, name, body: { spec: { replicas } } }, this.requests.mergePatch(options)),
+      this.apps.patchNamespacedDeploymentScale(
+        { namespace, name, body: { spec: { replicas } } },
+        this.requests.mergePatch(options),
+      ),
     );
   }
 
   createPersistentVolumeClaim(namespace: string, body: V1PersistentVolumeClaim): Promise<V1PersistentVolumeClaim> {
-    const operation = { verb: 'create', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespace, name: body.metadata?.name } as const;
-    return this.requests.send(operation, (options) => this.core.createNamespacedPersistentVolumeClaim({ namespace, body }, options));
+    const operation = {
+      verb: 'create',
+      resource: 'persistentvolumeclaims',
+      kind: 'PersistentVolumeClaim',
+      namespace,
+      name: body.metadata?.name,
+    } as const;
+    return this.requests.send(operation, (options) =>
+      this.core.createNamespacedPersistentVolumeClaim({ namespace, body }, options),
+    );
   }
 
   /** The Service, or undefined when there is none. */
   getService(namespace: string, name: string): Promise<V1Service | undefined> {
     const operation = { verb: 'get', resource: 'services', kind: 'Service', namespace, name } as const;
-    return orUndefined(this.requests.send(operation, (options) => this.core.readNamespacedService({ namespace, name }, options)));
+    return orUndefined(
+      this.requests.send(operation, (options) => this.core.readNamespacedService({ namespace, name }, options)),
+    );
   }
 
   createService(namespace: string, body: V1Service): Promise<V1Service> {
-    const operation = { verb: 'create', resource: 'services', kind: 'Service', namespace, name: body.metadata?.name } as const;
+    const operation = {
+      verb: 'create',
+      resource: 'services',
+      kind: 'Service',
+      namespace,
+      name: body.metadata?.name,
+    } as const;
     return this.requests.send(operation, (options) => this.core.createNamespacedService({ namespace, body }, options));
   }
 
@@ -228,17 +262,29 @@ export class K8sService {
   /** The Ingress, or undefined when there is none. */
   getIngress(namespace: string, name: string): Promise<V1Ingress | undefined> {
     const operation = { verb: 'get', resource: 'ingresses', kind: 'Ingress', namespace, name } as const;
-    return orUndefined(this.requests.send(operation, (options) => this.networking.readNamespacedIngress({ namespace, name }, options)));
+    return orUndefined(
+      this.requests.send(operation, (options) => this.networking.readNamespacedIngress({ namespace, name }, options)),
+    );
   }
 
   createIngress(namespace: string, body: V1Ingress): Promise<V1Ingress> {
-    const operation = { verb: 'create', resource: 'ingresses', kind: 'Ingress', namespace, name: body.metadata?.name } as const;
-    return this.requests.send(operation, (options) => this.networking.createNamespacedIngress({ namespace, body }, options));
+    const operation = {
+      verb: 'create',
+      resource: 'ingresses',
+      kind: 'Ingress',
+      namespace,
+      name: body.metadata?.name,
+    } as const;
+    return this.requests.send(operation, (options) =>
+      this.networking.createNamespacedIngress({ namespace, body }, options),
+    );
   }
 
   async deleteIngress(namespace: string, name: string): Promise<void> {
     const operation = { verb: 'delete', resource: 'ingresses', kind: 'Ingress', namespace, name } as const;
-    await this.requests.send(operation, (options) => this.networking.deleteNamespacedIngress({ namespace, name }, options));
+    await this.requests.send(operation, (options) =>
+      this.networking.deleteNamespacedIngress({ namespace, name }, options),
+    );
   }
 
   /** The claim, or undefined when there is none. */
@@ -250,20 +296,37 @@ export class K8sService {
     namespace: string,
     query: { labelSelector?: string; limit?: number; continue?: string } = {},
   ): Promise<ListResult<V1PersistentVolumeClaim>> {
-    const operation = { verb: 'list', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespace } as const;
+    const operation = {
+      verb: 'list',
+      resource: 'persistentvolumeclaims',
+      kind: 'PersistentVolumeClaim',
+      namespace,
+    } as const;
     const list = await this.requests.send(operation, (options) =>
       this.core.listNamespacedPersistentVolumeClaim(
         { namespace, labelSelector: query.labelSelector, limit: query.limit, _continue: query.continue },
         options,
       ),
     );
-    return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?._continue };
+    return {
+      items: list.items,
+      resourceVersion: list.metadata?.resourceVersion ?? '',
+      continue: list.metadata?._continue,
+    };
   }
 
   async getPersistentVolumeClaim(namespace: string, name: string): Promise<V1PersistentVolumeClaim | undefined> {
-    const operation = { verb: 'get', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespace, name } as const;
+    const operation = {
+      verb: 'get',
+      resource: 'persistentvolumeclaims',
+      kind: 'PersistentVolumeClaim',
+      namespace,
+      name,
+    } as const;
     try {
-      return await this.requests.send(operation, (options) => this.core.readNamespacedPersistentVolumeClaim({ namespace, name }, options));
+      return await this.requests.send(operation, (options) =>
+        this.core.readNamespacedPersistentVolumeClaim({ namespace, name }, options),
+      );
     } catch (error) {
       if (error instanceof KubernetesNotFoundError) return undefined;
       throw error;
@@ -272,7 +335,9 @@ export class K8sService {
 
   async listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {
     const operation = { verb: 'list', resource: 'pods', kind: 'Pod', namespace } as const;
-    const list = await this.requests.send(operation, (options) => this.core.listNamespacedPod({ namespace, labelSelector }, options));
+    const list = await this.requests.send(operation, (options) =>
+      this.core.listNamespacedPod({ namespace, labelSelector }, options),
+    );
     return list.items;
   }
 
@@ -293,7 +358,12 @@ export class K8sService {
    * Follows a pod's log into `sink` (piped, so a slow sink slows the read instead of buffering).
    * The sink ends when the log ends; abort the handle when the reader goes away.
    */
-  async followPodLog(namespace: string, name: string, sink: Writable, logOptions: PodLogOptions = {}): Promise<WatchHandle> {
+  async followPodLog(
+    namespace: string,
+    name: string,
+    sink: Writable,
+    logOptions: PodLogOptions = {},
+  ): Promise<WatchHandle> {
     const operation = { verb: 'get', resource: 'pods/log', kind: 'Pod', namespace, name } as const;
     const { container: requested, ...rest } = logOptions;
     const container = requested ?? (await this.getPod(namespace, name)).spec?.containers[0]?.name ?? '';
@@ -328,7 +398,10 @@ export class K8sService {
   mergePatchNode(name: string, patch: object): Promise<NodeObject> {
     const operation = { verb: 'patch', resource: 'nodes', kind: 'Node', name } as const;
     return this.requests.send(operation, (options) =>
-      this.customObjects.patchClusterCustomObject({ ...coordinates(NODE_RESOURCE), name, body: patch }, this.requests.mergePatch(coreGroup(options))),
+      this.customObjects.patchClusterCustomObject(
+        { ...coordinates(NODE_RESOURCE), name, body: patch },
+        this.requests.mergePatch(coreGroup(options)),
+      ),
     ) as Promise<NodeObject>;
   }
 
@@ -336,7 +409,10 @@ export class K8sService {
   jsonPatchNode(name: string, operations: JsonPatchOperation[]): Promise<NodeObject> {
     const operation = { verb: 'patch', resource: 'nodes', kind: 'Node', name } as const;
     return this.requests.send(operation, (options) =>
-      this.customObjects.patchClusterCustomObject({ ...coordinates(NODE_RESOURCE), name, body: operations }, coreGroup(options)),
+      this.customObjects.patchClusterCustomObject(
+        { ...coordinates(NODE_RESOURCE), name, body: operations },
+        coreGroup(options),
+      ),
     ) as Promise<NodeObject>;
   }
 
@@ -367,9 +443,19 @@ export class K8sService {
   }
 
   /** A list as the API server sent it; `namespace` undefined = cluster-wide (or a cluster-scoped kind). */
-  listObjects<T = StoredObject>(type: ResourceType, namespace: string | undefined, query: ListQuery = {}): Promise<ObjectList<T>> {
+  listObjects<T = StoredObject>(
+    type: ResourceType,
+    namespace: string | undefined,
+    query: ListQuery = {},
+  ): Promise<ObjectList<T>> {
     const operation = { verb: 'list', resource: type.plural, kind: type.kind, namespace } as const;
-    const params = { ...coordinates(type), labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, limit: query.limit, _continue: query.continue };
+    const params = {
+      ...coordinates(type),
+      labelSelector: query.labelSelector,
+      fieldSelector: query.fieldSelector,
+      limit: query.limit,
+      _continue: query.continue,
+    };
     return this.requests.send(operation, (options) =>
       namespace === undefined
         ? this.customObjects.listClusterCustomObject(params, coreGroup(options))
@@ -399,7 +485,10 @@ export class K8sService {
   replaceObject<T = StoredObject>(type: ResourceType, namespace: string, name: string, body: object): Promise<T> {
     const operation = { verb: 'update', resource: type.plural, kind: type.kind, namespace, name } as const;
     return this.requests.send(operation, (options) =>
-      this.customObjects.replaceNamespacedCustomObject({ ...coordinates(type), namespace, name, body }, coreGroup(options)),
+      this.customObjects.replaceNamespacedCustomObject(
+        { ...coordinates(type), namespace, name, body },
+        coreGroup(options),
+      ),
     ) as Promise<T>;
   }
 
@@ -435,19 +524,36 @@ export class K8sService {
   ): Promise<ListResult<ConfigMapObject>> {
     const operation = { verb: 'list', resource: 'configmaps', kind: 'ConfigMap', namespace } as const;
     const list = await this.requests.send(operation, (options) =>
-      this.core.listNamespacedConfigMap({ namespace, fieldSelector: query.fieldSelector, limit: query.limit, _continue: query.continue }, options),
+      this.core.listNamespacedConfigMap(
+        { namespace, fieldSelector: query.fieldSelector, limit: query.limit, _continue: query.continue },
+        options,
+      ),
     );
-    return { items: list.items as ConfigMapObject[], resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?._continue };
+    return {
+      items: list.items as ConfigMapObject[],
+      resourceVersion: list.metadata?.resourceVersion ?? '',
+      continue: list.metadata?._continue,
+    };
   }
 
   readConfigMap(namespace: string, name: string): Promise<ConfigMapObject> {
     const operation = { verb: 'get', resource: 'configmaps', kind: 'ConfigMap', namespace, name } as const;
-    return this.requests.send(operation, (options) => this.core.readNamespacedConfigMap({ namespace, name }, options)) as Promise<ConfigMapObject>;
+    return this.requests.send(operation, (options) =>
+      this.core.readNamespacedConfigMap({ namespace, name }, options),
+    ) as Promise<ConfigMapObject>;
   }
 
   createConfigMap(namespace: string, body: V1ConfigMap): Promise<ConfigMapObject> {
-    const operation = { verb: 'create', resource: 'configmaps', kind: 'ConfigMap', namespace, name: body.metadata?.name } as const;
-    return this.requests.send(operation, (options) => this.core.createNamespacedConfigMap({ namespace, body }, options)) as Promise<ConfigMapObject>;
+    const operation = {
+      verb: 'create',
+      resource: 'configmaps',
+      kind: 'ConfigMap',
+      namespace,
+      name: body.metadata?.name,
+    } as const;
+    return this.requests.send(operation, (options) =>
+      this.core.createNamespacedConfigMap({ namespace, body }, options),
+    ) as Promise<ConfigMapObject>;
   }
 
   /** A full replace: carrying the read resourceVersion makes a concurrent change fail with a conflict. */
@@ -464,8 +570,11 @@ export class K8sService {
     onEvent: (type: WatchEventType, object: StoredObject & { code?: number }) => void,
     onDone: (error?: unknown) => void,
   ): Promise<WatchHandle> {
-    const controller = await this.watcher.watch(path, query, onEvent as (type: string, object: unknown) => void, (error: unknown) =>
-      onDone(error ?? undefined),
+    const controller = await this.watcher.watch(
+      path,
+      query,
+      onEvent as (type: string, object: unknown) => void,
+      (error: unknown) => onDone(error ?? undefined),
     );
     return { abort: () => controller.abort() };
   }
@@ -486,7 +595,11 @@ function coordinates(type: ResourceType): { group: string; version: string; plur
 }
 
 function toListResult<T>(list: ObjectList<T>): ListResult<T> {
-  return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?.continue || undefined };
+  return {
+    items: list.items,
+    resourceVersion: list.metadata?.resourceVersion ?? '',
+    continue: list.metadata?.continue || undefined,
+  };
 }
 
 function statusMessage(body: unknown): string | undefined {
@@ -518,5 +631,9 @@ function coreGroup(options: ConfigurationOptions): ConfigurationOptions {
     },
     post: <R>(response: R) => resolved(response),
   };
-  return { ...options, middleware: [...(options.middleware ?? []), middleware as never], middlewareMergeStrategy: 'append' };
+  return {
+    ...options,
+    middleware: [...(options.middleware ?? []), middleware as never],
+    middlewareMergeStrategy: 'append',
+  };
 }

@@ -24,7 +24,11 @@ export class KubernetesNotFoundError extends KubernetesError {
 
 export class KubernetesAlreadyExistsError extends KubernetesError {
   constructor(readonly operation: KubernetesOperation) {
-    super(409, `${operation.kind} already exists`, `A ${operation.kind.toLowerCase()} named '${operation.name ?? ''}' already exists`);
+    super(
+      409,
+      `${operation.kind} already exists`,
+      `A ${operation.kind.toLowerCase()} named '${operation.name ?? ''}' already exists`,
+    );
   }
 }
 

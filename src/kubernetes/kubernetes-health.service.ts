@@ -39,7 +39,8 @@ export class KubernetesHealthService implements OnApplicationBootstrap {
   check(): Promise<DependencyCheck> {
     return checkDependency(
       () => this.k8s.sessions.list({ limit: 1 }),
-      (error) => (this.isMissingApi(error) ? `CRD sessions.${STREAM_SPACE_GROUP} is not installed` : (error as Error).message),
+      (error) =>
+        this.isMissingApi(error) ? `CRD sessions.${STREAM_SPACE_GROUP} is not installed` : (error as Error).message,
     );
   }
 

@@ -45,11 +45,19 @@ describe('KubernetesRequests', () => {
   it('hands each attempt an abort signal that fires at the deadline', async () => {
     const requests = new KubernetesRequests({ timeoutMs: 50, maxConcurrent: 1 });
     const failure = requests.send(operation, (options) => {
-      const context = { signal: undefined as AbortSignal | undefined, setSignal(s: AbortSignal) { this.signal = s; }, setHeaderParam() {} };
+      const context = {
+        signal: undefined as AbortSignal | undefined,
+        setSignal(s: AbortSignal) {
+          this.signal = s;
+        },
+        setHeaderParam() {},
+      };
       const pre = (options.middleware?.[0] as unknown as { pre: (c: typeof context) => unknown }).pre;
       pre(context);
       return new Promise((_, reject) =>
-        context.signal!.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))),
+        context.signal!.addEventListener('abort', () =>
+          reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+        ),
       );
     });
     await expect(failure).rejects.toMatchObject({ status: 503, error: 'Kubernetes unavailable' });

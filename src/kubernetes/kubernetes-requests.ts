@@ -61,11 +61,14 @@ export class KubernetesRequests {
         const code = (error as { code?: unknown }).code;
         if (code !== 429) throw toKubernetesError(error, operation);
         const retryAfterSeconds = Number((error as { headers?: Record<string, string> }).headers?.['retry-after']);
-        const wait = Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0
-          ? retryAfterSeconds * 1000
-          : Math.min(200 * 2 ** attempt, 2000);
+        const wait =
+          Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0
+            ? retryAfterSeconds * 1000
+            : Math.min(200 * 2 ** attempt, 2000);
         if (Date.now() + wait >= deadline) {
-          throw new KubernetesUnavailableError(`Kubernetes is throttling ${operation.verb} ${operation.resource} requests`);
+          throw new KubernetesUnavailableError(
+            `Kubernetes is throttling ${operation.verb} ${operation.resource} requests`,
+          );
         }
         await sleep(wait);
       }

@@ -46,10 +46,13 @@ describe('ReconcileQueue', () => {
 
   it('collapses adds of a waiting key into one reconcile', async () => {
     const runs: string[] = [];
-    const queue = new ReconcileQueue(async (key) => {
-      runs.push(key);
-      await sleep(5);
-    }, { ...fast, concurrency: 1 });
+    const queue = new ReconcileQueue(
+      async (key) => {
+        runs.push(key);
+        await sleep(5);
+      },
+      { ...fast, concurrency: 1 },
+    );
     queue.add('a');
     queue.add('b');
     queue.add('b');
@@ -85,10 +88,13 @@ describe('ReconcileQueue', () => {
 
   it('drops waiting and delayed keys on clear, and takes no work after stop', async () => {
     const runs: string[] = [];
-    const queue = new ReconcileQueue(async (key) => {
-      runs.push(key);
-      await sleep(10);
-    }, { ...fast, concurrency: 1 });
+    const queue = new ReconcileQueue(
+      async (key) => {
+        runs.push(key);
+        await sleep(10);
+      },
+      { ...fast, concurrency: 1 },
+    );
     queue.add('a');
     queue.add('b');
     queue.addAfter('c', 5);

@@ -78,9 +78,16 @@ describe('WatchCache', () => {
     source.resourceVersion = '7';
     const { cache, events } = startCache(source);
     await cache.ready;
-    expect(cache.list().map((o) => o.metadata.name).sort()).toEqual(['a', 'b']);
+    expect(
+      cache
+        .list()
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect(events.map((e) => e.type)).toEqual(['added', 'added']);
-    await eventually(() => expect(source.current?.query).toMatchObject({ resourceVersion: '7', allowWatchBookmarks: true }));
+    await eventually(() =>
+      expect(source.current?.query).toMatchObject({ resourceVersion: '7', allowWatchBookmarks: true }),
+    );
   });
 
   it('applies watch events and resumes from the last version when the server ends a watch', async () => {
@@ -109,13 +116,21 @@ describe('WatchCache', () => {
     source.resourceVersion = '10';
     source.current.send('ERROR', { metadata: { name: '' }, code: 410 });
     await eventually(() => expect(source.lists).toBe(2));
-    await eventually(() => expect(cache.list().map((o) => o.metadata.name).sort()).toEqual(['a', 'c']));
+    await eventually(() =>
+      expect(
+        cache
+          .list()
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual(['a', 'c']),
+    );
     expect(cache.get('a')?.data).toBe('changed');
-    expect(events.slice(2).map((e) => `${e.type}:${e.object.metadata.name}`).sort()).toEqual([
-      'added:c',
-      'deleted:b',
-      'modified:a',
-    ]);
+    expect(
+      events
+        .slice(2)
+        .map((e) => `${e.type}:${e.object.metadata.name}`)
+        .sort(),
+    ).toEqual(['added:c', 'deleted:b', 'modified:a']);
   });
 
   it('restarts with back-off after errors and becomes ready once the server answers', async () => {

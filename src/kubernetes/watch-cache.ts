@@ -190,12 +190,16 @@ export class WatchCache<T extends StoredObject> {
         this.currentWatch = undefined;
         if (error) reject(error);
         // A stream that ends at once without events is a failure, or we would spin.
-        else if (!sawEvent && Date.now() - startedAt < 1000 && this.running) reject(new Error('watch closed immediately'));
+        else if (!sawEvent && Date.now() - startedAt < 1000 && this.running)
+          reject(new Error('watch closed immediately'));
         else resolve();
       };
-      const watchdog = setInterval(() => {
-        if (Date.now() - lastEventAt > this.timing.watchdogMs) finish(new WatchSilentError('no watch event in time'));
-      }, Math.min(this.timing.watchdogMs, 5000));
+      const watchdog = setInterval(
+        () => {
+          if (Date.now() - lastEventAt > this.timing.watchdogMs) finish(new WatchSilentError('no watch event in time'));
+        },
+        Math.min(this.timing.watchdogMs, 5000),
+      );
 
       this.source
         .watch(
@@ -208,7 +212,9 @@ export class WatchCache<T extends StoredObject> {
             lastEventAt = Date.now();
             sawEvent = true;
             if (type === 'ERROR') {
-              finish(object.code === 410 ? new WatchExpiredError() : new Error(`watch error ${JSON.stringify(object)}`));
+              finish(
+                object.code === 410 ? new WatchExpiredError() : new Error(`watch error ${JSON.stringify(object)}`),
+              );
               return;
             }
             this.onWatchEvent(type, object);

@@ -22,9 +22,11 @@ export interface ClusterMetrics {
 
 const DAY_MS = 24 * 3600 * 1000;
 const percent = (used: number, total: number) => (total > 0 ? Math.round((used / total) * 1000) / 10 : 0);
-const isReady = (node: NodeObject) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const isReady = (node: NodeObject) =>
+  node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 /** Pods that hold their node's resources: scheduled and not finished. */
-const holdsResources = (pod: PodObject) => Boolean(pod.spec?.nodeName) && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+const holdsResources = (pod: PodObject) =>
+  Boolean(pod.spec?.nodeName) && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 
 /**
  * The cluster figures of the admin dashboard (§3.12, §4.9) from the Node, Pod and Session watch
@@ -78,10 +80,19 @@ export class ClusterMetricsService {
     const count = (state: string) => live.filter((s) => s.spec.state === state).length;
     return {
       nodes: { total: nodes.length, ready, notReady: nodes.length - ready },
-      sessions: { total: live.length, running: count('running'), hibernated: count('hibernated'), terminated: count('terminated') },
+      sessions: {
+        total: live.length,
+        running: count('running'),
+        hibernated: count('hibernated'),
+        terminated: count('terminated'),
+      },
       resources: {
         cpu: { total: formatCpu(cpuTotal), used: formatCpu(cpuUsed), percent: percent(cpuUsed, cpuTotal) },
-        memory: { total: memoryTotal.toString(), used: memoryUsed.toString(), percent: percent(Number(memoryUsed), Number(memoryTotal)) },
+        memory: {
+          total: memoryTotal.toString(),
+          used: memoryUsed.toString(),
+          percent: percent(Number(memoryUsed), Number(memoryTotal)),
+        },
         pods: { total: podsTotal, used: podsUsed, percent: percent(podsUsed, podsTotal) },
       },
       users,

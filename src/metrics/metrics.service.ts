@@ -28,7 +28,11 @@ export class MetricsService implements OnApplicationShutdown {
   private readonly startedAt = new Map<string, number>();
   private readonly websocketCounts = new Map<string, () => number>();
 
-  readonly sessionsCreated = new Counter({ name: 'streamspace_sessions_created_total', help: 'Sessions created', registers: [this.registry] });
+  readonly sessionsCreated = new Counter({
+    name: 'streamspace_sessions_created_total',
+    help: 'Sessions created',
+    registers: [this.registry],
+  });
   readonly sessionStart = new Histogram({
     name: 'streamspace_session_start_duration_seconds',
     help: 'From create or wake request to phase Running or Failed',
@@ -93,7 +97,8 @@ export class MetricsService implements OnApplicationShutdown {
       collect() {
         this.reset();
         for (const session of sessionCache.list())
-          if (!session.metadata.deletionTimestamp) this.inc({ state: session.spec.state, phase: session.status?.phase ?? 'Pending' });
+          if (!session.metadata.deletionTimestamp)
+            this.inc({ state: session.spec.state, phase: session.status?.phase ?? 'Pending' });
       },
     });
     new Gauge({
@@ -101,9 +106,10 @@ export class MetricsService implements OnApplicationShutdown {
       help: 'Live connections',
       registers: [this.registry],
       async collect() {
-        const [{ live }] = (await db.query(`SELECT count(*)::int AS live FROM connections c WHERE ${liveConnection('$1')}`, [
-          clock.now(),
-        ])) as { live: number }[];
+        const [{ live }] = (await db.query(
+          `SELECT count(*)::int AS live FROM connections c WHERE ${liveConnection('$1')}`,
+          [clock.now()],
+        )) as { live: number }[];
         this.set(live);
       },
     });
@@ -137,7 +143,10 @@ export class MetricsService implements OnApplicationShutdown {
       if (type === 'deleted') this.startedAt.delete(name);
       else if (phase === 'Running' || phase === 'Failed') {
         this.startedAt.delete(name);
-        this.sessionStart.observe({ result: phase === 'Running' ? 'running' : 'failed' }, (this.clock.now().getTime() - started) / 1000);
+        this.sessionStart.observe(
+          { result: phase === 'Running' ? 'running' : 'failed' },
+          (this.clock.now().getTime() - started) / 1000,
+        );
       }
     });
   }

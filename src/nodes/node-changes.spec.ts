@@ -1,8 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NodeObject } from '../kubernetes/k8s.service.js';
-import { addTaintPatch, keyFromPath, parseLabel, parseTaint, qualifiedNameProblem, removeTaintPatch } from './node-changes.js';
+import {
+  addTaintPatch,
+  keyFromPath,
+  parseLabel,
+  parseTaint,
+  qualifiedNameProblem,
+  removeTaintPatch,
+} from './node-changes.js';
 
-const node = (spec: NodeObject['spec']): NodeObject => ({ metadata: { name: 'n1', resourceVersion: '42' }, spec }) as NodeObject;
+const node = (spec: NodeObject['spec']): NodeObject =>
+  ({ metadata: { name: 'n1', resourceVersion: '42' }, spec }) as NodeObject;
 
 describe('node label and taint rules (§3.8)', () => {
   it('accepts qualified names with and without a prefix', () => {
@@ -16,12 +24,24 @@ describe('node label and taint rules (§3.8)', () => {
 
   it('answers 400 Invalid label / Invalid taint naming the rule', () => {
     expect(parseLabel({ key: 'a/b', value: '' })).toEqual({ key: 'a/b', value: '' });
-    expect(() => parseLabel({ key: 'a' })).toThrow(expect.objectContaining({ status: 400, error: 'Invalid label', message: 'value is required and must be a string' }));
-    expect(() => parseLabel({ key: 'a', value: 'bad value' })).toThrow(expect.objectContaining({ error: 'Invalid label' }));
+    expect(() => parseLabel({ key: 'a' })).toThrow(
+      expect.objectContaining({
+        status: 400,
+        error: 'Invalid label',
+        message: 'value is required and must be a string',
+      }),
+    );
+    expect(() => parseLabel({ key: 'a', value: 'bad value' })).toThrow(
+      expect.objectContaining({ error: 'Invalid label' }),
+    );
     expect(() => parseLabel(undefined)).toThrow(expect.objectContaining({ error: 'Invalid label' }));
     expect(parseTaint({ key: 'gpu', effect: 'NoSchedule' })).toEqual({ key: 'gpu', value: '', effect: 'NoSchedule' });
     expect(() => parseTaint({ key: 'gpu', effect: 'Sometimes' })).toThrow(
-      expect.objectContaining({ status: 400, error: 'Invalid taint', message: 'effect must be one of NoSchedule, PreferNoSchedule, NoExecute' }),
+      expect.objectContaining({
+        status: 400,
+        error: 'Invalid taint',
+        message: 'effect must be one of NoSchedule, PreferNoSchedule, NoExecute',
+      }),
     );
     expect(() => parseTaint({ effect: 'NoSchedule' })).toThrow(expect.objectContaining({ error: 'Invalid taint' }));
   });
@@ -36,13 +56,25 @@ describe('node label and taint rules (§3.8)', () => {
     const existing = { key: 'a', value: 'x', effect: 'NoSchedule' };
     expect(addTaintPatch(node({ taints: [existing] }), { key: 'b', value: '', effect: 'NoExecute' }, now)).toEqual([
       { op: 'test', path: '/metadata/resourceVersion', value: '42' },
-      { op: 'add', path: '/spec/taints', value: [existing, { key: 'b', effect: 'NoExecute', timeAdded: '2026-11-26T01:02:03.456Z' }] },
+      {
+        op: 'add',
+        path: '/spec/taints',
+        value: [existing, { key: 'b', effect: 'NoExecute', timeAdded: '2026-11-26T01:02:03.456Z' }],
+      },
     ]);
-    expect(() => addTaintPatch(node({ taints: [existing] }), { key: 'a', value: 'y', effect: 'NoSchedule' }, now)).toThrow(
-      expect.objectContaining({ status: 409, error: 'Taint already exists', message: "Node 'n1' already has taint a:NoSchedule" }),
+    expect(() =>
+      addTaintPatch(node({ taints: [existing] }), { key: 'a', value: 'y', effect: 'NoSchedule' }, now),
+    ).toThrow(
+      expect.objectContaining({
+        status: 409,
+        error: 'Taint already exists',
+        message: "Node 'n1' already has taint a:NoSchedule",
+      }),
     );
     // Same key, other effect: a different taint.
-    expect(addTaintPatch(node({ taints: [existing] }), { key: 'a', value: '', effect: 'PreferNoSchedule' }, now)[1]).toMatchObject({
+    expect(
+      addTaintPatch(node({ taints: [existing] }), { key: 'a', value: '', effect: 'PreferNoSchedule' }, now)[1],
+    ).toMatchObject({
       value: [existing, { key: 'a', effect: 'PreferNoSchedule' }],
     });
   });
@@ -55,8 +87,13 @@ describe('node label and taint rules (§3.8)', () => {
     ];
     expect(removeTaintPatch(node({ taints }), 'a')[1]).toEqual({ op: 'add', path: '/spec/taints', value: [taints[2]] });
     expect(removeTaintPatch(node({ taints }), 'a', 'NoExecute')[1]).toMatchObject({ value: [taints[0], taints[2]] });
-    expect(() => removeTaintPatch(node({ taints }), 'c')).toThrow(expect.objectContaining({ status: 404, message: "Node 'n1' has no taint with key 'c'" }));
-    const cordoned = node({ unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] });
+    expect(() => removeTaintPatch(node({ taints }), 'c')).toThrow(
+      expect.objectContaining({ status: 404, message: "Node 'n1' has no taint with key 'c'" }),
+    );
+    const cordoned = node({
+      unschedulable: true,
+      taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }],
+    });
     expect(removeTaintPatch(cordoned, 'node.kubernetes.io/unschedulable').slice(1)).toEqual([
       { op: 'add', path: '/spec/taints', value: [] },
       { op: 'add', path: '/spec/unschedulable', value: false },

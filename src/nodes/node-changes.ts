@@ -87,7 +87,11 @@ function replaceTaints(node: NodeObject, taints: unknown[]): JsonPatchOperation[
 export function addTaintPatch(node: NodeObject, taint: TaintInput, now: Date): JsonPatchOperation[] {
   const current = node.spec?.taints ?? [];
   if (current.some((existing) => existing.key === taint.key && existing.effect === taint.effect)) {
-    throw new ApiError(409, 'Taint already exists', `Node '${node.metadata.name}' already has taint ${taint.key}:${taint.effect}`);
+    throw new ApiError(
+      409,
+      'Taint already exists',
+      `Node '${node.metadata.name}' already has taint ${taint.key}:${taint.effect}`,
+    );
   }
   const added = {
     key: taint.key,

@@ -37,13 +37,17 @@ export class NodeDrainService {
     const plan = planDrain(pods);
     const limit = pLimit(PARALLEL_EVICTIONS);
     const results = await Promise.all(
-      plan.evict.map((pod) => limit(async () => ({ pod, result: await this.evict(pod, options.gracePeriodSeconds, deadline) }))),
+      plan.evict.map((pod) =>
+        limit(async () => ({ pod, result: await this.evict(pod, options.gracePeriodSeconds, deadline) })),
+      ),
     );
     const evicted = results.filter(({ result }) => result.evicted).map(({ pod }) => pod);
     const failed = results.flatMap(({ pod, result }) => (result.evicted ? [] : [{ ...pod, reason: result.reason }]));
     const summary = { node: name, evicted: evicted.sort(byRef), skipped: plan.skipped, failed: failed.sort(byRef) };
     if (failed.length > 0) {
-      throw new ApiError(409, 'Drain incomplete', `${failed.length} pod(s) could not be evicted before the timeout`, { details: summary });
+      throw new ApiError(409, 'Drain incomplete', `${failed.length} pod(s) could not be evicted before the timeout`, {
+        details: summary,
+      });
     }
     return { message: 'Node drained successfully', ...summary };
   }

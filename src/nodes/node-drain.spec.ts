@@ -2,13 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import type { PodObject } from '../kubernetes/k8s.service.js';
 import { planDrain } from './node-drain.js';
 
-const pod = (name: string, metadata: Partial<PodObject['metadata']> = {}) => ({ metadata: { name, namespace: 'ns', ...metadata } }) as PodObject;
+const pod = (name: string, metadata: Partial<PodObject['metadata']> = {}) =>
+  ({ metadata: { name, namespace: 'ns', ...metadata } }) as PodObject;
 
 describe('drain plan (§3.8 step 3)', () => {
   it('evicts ordinary pods and skips mirror and DaemonSet pods', () => {
     const plan = planDrain([
-      pod('web-2', { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: '1', controller: true }] }),
-      pod('agent', { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: '2', controller: true }] }),
+      pod('web-2', {
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: '1', controller: true }],
+      }),
+      pod('agent', {
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: '2', controller: true }],
+      }),
       pod('static', { annotations: { 'kubernetes.io/config.mirror': 'abc' } }),
       // A DaemonSet that does not control the pod does not protect it.
       pod('adopted', { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'x', uid: '3' }] }),

@@ -40,7 +40,11 @@ export interface ClusterStats {
   totalUsage: { cpu: string; memory: string; cpuPercent: number; memoryPercent: number };
 }
 
-const PROVIDER_LABELS = ['cloud.google.com/gke-nodepool', 'eks.amazonaws.com/nodegroup', 'node.kubernetes.io/instance-type'];
+const PROVIDER_LABELS = [
+  'cloud.google.com/gke-nodepool',
+  'eks.amazonaws.com/nodegroup',
+  'node.kubernetes.io/instance-type',
+];
 
 /** Objects from the watch carry timestamps as strings, typed clients as Date: accept both. */
 export function toTimestamp(value: Date | string | undefined | null): string | null {
@@ -216,7 +220,11 @@ export function toClusterStats(nodes: NodeObject[], pods: PodObject[]): ClusterS
     readyNodes,
     notReadyNodes: nodes.length - readyNodes,
     totalCapacity: { cpu: formatCores(capacity.millicores), memory: formatBinary(capacity.mib), pods: capacity.pods },
-    totalAllocatable: { cpu: formatCores(allocatable.millicores), memory: formatBinary(allocatable.mib), pods: allocatable.pods },
+    totalAllocatable: {
+      cpu: formatCores(allocatable.millicores),
+      memory: formatBinary(allocatable.mib),
+      pods: allocatable.pods,
+    },
     totalUsage: {
       cpu: formatCores(used.millicores),
       memory: formatBinary(used.mib),

@@ -94,7 +94,9 @@ export class NodesController {
   @Post(':name/drain')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cordon and evict every pod but mirror and DaemonSet pods (409 when some could not be evicted in time)' })
+  @ApiOperation({
+    summary: 'Cordon and evict every pod but mirror and DaemonSet pods (409 when some could not be evicted in time)',
+  })
   drain(@Param('name') name: string, @Body() body: DrainNodeDto) {
     return this.drainer.drain(name, {
       gracePeriodSeconds: body.grace_period_seconds ?? body.gracePeriodSeconds,

@@ -7,7 +7,14 @@ import { type JsonPatchOperation, K8sService, type NodeObject, type PodObject } 
 import { KubernetesConflictError, KubernetesInvalidError } from '../kubernetes/kubernetes-errors.js';
 import type { ListResult } from '../kubernetes/kubernetes-requests.js';
 import { addTaintPatch, type LabelInput, removeTaintPatch, type TaintInput } from './node-changes.js';
-import { activePodsByNode, type ClusterStats, type NodeInfo, toClusterStats, toNodeInfo, UNSCHEDULABLE_TAINT } from './node-info.js';
+import {
+  activePodsByNode,
+  type ClusterStats,
+  type NodeInfo,
+  toClusterStats,
+  toNodeInfo,
+  UNSCHEDULABLE_TAINT,
+} from './node-info.js';
 
 /** §1.7: a lost race is retried up to three times with a fresh read. */
 const CONFLICT_RETRIES = 3;
@@ -16,7 +23,9 @@ const LIST_PAGE = 500;
 export const nodeNotFound = (name: string) => new ApiError(404, 'Node not found', `No node named '${name}'`);
 
 /** Every item of a paginated list. */
-export async function listAll<T>(page: (query: { limit: number; continue?: string }) => Promise<ListResult<T>>): Promise<T[]> {
+export async function listAll<T>(
+  page: (query: { limit: number; continue?: string }) => Promise<ListResult<T>>,
+): Promise<T[]> {
   const items: T[] = [];
   let next: string | undefined;
   do {
@@ -91,7 +100,9 @@ export class NodesService {
     const tainted = (current: NodeObject) => current.spec?.taints?.some((taint) => taint.key === UNSCHEDULABLE_TAINT);
     // The node lifecycle controller removes the taint too, maybe before we do: gone is fine.
     if (tainted(node)) {
-      await this.changeTaints(name, (current) => (tainted(current) ? removeTaintPatch(current, UNSCHEDULABLE_TAINT) : undefined));
+      await this.changeTaints(name, (current) =>
+        tainted(current) ? removeTaintPatch(current, UNSCHEDULABLE_TAINT) : undefined,
+      );
     }
   }
 
@@ -100,7 +111,10 @@ export class NodesService {
    * on a lost race read again (§1.7). The API server answers a failed `test` operation with 422
    * like any invalid patch, so a changed resourceVersion is what tells a race from a rejection.
    */
-  private async changeTaints(name: string, build: (node: NodeObject) => JsonPatchOperation[] | undefined): Promise<void> {
+  private async changeTaints(
+    name: string,
+    build: (node: NodeObject) => JsonPatchOperation[] | undefined,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const node = await this.k8s.getNode(name);
       const operations = build(node);
@@ -127,7 +141,8 @@ export class NodesService {
   }
 
   private async snapshot(): Promise<{ nodes: NodeObject[]; pods: PodObject[] }> {
-    if (this.nodeCache.isSynced && this.podCache.isSynced) return { nodes: this.nodeCache.list(), pods: this.podCache.list() };
+    if (this.nodeCache.isSynced && this.podCache.isSynced)
+      return { nodes: this.nodeCache.list(), pods: this.podCache.list() };
     const [nodes, pods] = await Promise.all([
       listAll((query) => this.k8s.listNodes(query)),
       listAll((query) => this.k8s.listAllPods(query)),

@@ -14,7 +14,9 @@ const duration =
   (min: number, max: number, range: string): Rule =>
   (value) => {
     const seconds = durationSeconds(value);
-    return seconds !== undefined && seconds >= min && seconds <= max ? undefined : `must be a duration like 30m between ${range}`;
+    return seconds !== undefined && seconds >= min && seconds <= max
+      ? undefined
+      : `must be a duration like 30m between ${range}`;
   };
 const oneOf =
   (...choices: string[]): Rule =>
@@ -25,7 +27,9 @@ const cpu =
   (min = 0, max = Number.MAX_SAFE_INTEGER): Rule =>
   (value) => {
     const millicores = cpuMillicores(value);
-    return millicores !== undefined && millicores >= min && millicores <= max ? undefined : `must be a CPU quantity${min ? ` between ${min}m and ${max}m` : ''}`;
+    return millicores !== undefined && millicores >= min && millicores <= max
+      ? undefined
+      : `must be a CPU quantity${min ? ` between ${min}m and ${max}m` : ''}`;
   };
 const memory =
   (min = 0, max = Number.MAX_SAFE_INTEGER, range = ''): Rule =>
@@ -33,7 +37,8 @@ const memory =
     const mib = memoryMib(value);
     return mib !== undefined && mib >= min && mib <= max ? undefined : `must be a memory quantity${range}`;
   };
-const optionalDnsSubdomain: Rule = (value) => (value === '' || DNS_SUBDOMAIN.test(value) ? undefined : 'must be empty or a DNS subdomain');
+const optionalDnsSubdomain: Rule = (value) =>
+  value === '' || DNS_SUBDOMAIN.test(value) ? undefined : 'must be empty or a DNS subdomain';
 
 /** The known keys of api-contract §6.8: default and rule. */
 export const CONFIG_KEYS: Record<string, { defaultValue: (config: AppConfig) => string; rule: Rule }> = {
@@ -49,7 +54,8 @@ export const CONFIG_KEYS: Record<string, { defaultValue: (config: AppConfig) => 
   'resources.defaultCPU': { defaultValue: () => '1000m', rule: cpu(100, 64_000) },
   'quota.defaultMaxSessions': {
     defaultValue: () => '5',
-    rule: (value) => (/^[0-9]+$/.test(value) && Number(value) <= 1000 ? undefined : 'must be an integer 0-1000 (digits only)'),
+    rule: (value) =>
+      /^[0-9]+$/.test(value) && Number(value) <= 1000 ? undefined : 'must be an integer 0-1000 (digits only)',
   },
   'quota.defaultMaxCpu': { defaultValue: () => '4000m', rule: cpu() },
   'quota.defaultMaxMemory': { defaultValue: () => '8Gi', rule: memory() },
@@ -71,7 +77,8 @@ export const CONFIG_KEYS: Record<string, { defaultValue: (config: AppConfig) => 
 
 /** The problem with setting `key` to `value`, or undefined when it may be stored. */
 export function configValueProblem(key: string, value: unknown): string | undefined {
-  if (!CONFIG_MAP_KEY.test(key)) return 'is not a valid key (letters, digits, "-", "_" and ".", at most 253 characters)';
+  if (!CONFIG_MAP_KEY.test(key))
+    return 'is not a valid key (letters, digits, "-", "_" and ".", at most 253 characters)';
   if (typeof value !== 'string') return 'must be a string, or null to remove the key';
   const known = CONFIG_KEYS[key];
   if (known) return known.rule(value);

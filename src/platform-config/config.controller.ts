@@ -19,7 +19,13 @@ export class ConfigController {
   @Patch()
   @Roles('admin')
   @ApiOperation({ summary: 'Merge keys (string sets, null removes); all validated before anything is written' })
-  @ApiBody({ schema: { type: 'object', additionalProperties: { type: 'string', nullable: true }, example: { 'session.defaultIdleTimeout': '1h' } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      additionalProperties: { type: 'string', nullable: true },
+      example: { 'session.defaultIdleTimeout': '1h' },
+    },
+  })
   async update(@Body() body: unknown) {
     const config = await this.platformConfig.update(body);
     return { message: 'Configuration updated successfully', config };

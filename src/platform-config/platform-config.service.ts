@@ -3,7 +3,11 @@ import { ApiError, type FieldProblem } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
-import { KubernetesAlreadyExistsError, KubernetesConflictError, KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import {
+  KubernetesAlreadyExistsError,
+  KubernetesConflictError,
+  KubernetesNotFoundError,
+} from '../kubernetes/kubernetes-errors.js';
 import type { ConfigMapObject } from '../kubernetes/resources.js';
 import { WatchCache } from '../kubernetes/watch-cache.js';
 import type { QuotaLimits } from '../quotas/quota-rules.js';
@@ -32,7 +36,8 @@ export class PlatformConfigService implements OnApplicationBootstrap, OnApplicat
     const fieldSelector = `metadata.name=${CONFIG_MAP_NAME}`;
     this.cache = new WatchCache<ConfigMapObject>('configmaps', {
       list: (query) => k8s.listConfigMaps(namespace, { ...query, fieldSelector }) as never,
-      watch: (query, onEvent, onDone) => k8s.watch(k8s.configMapsPath(namespace), { ...query, fieldSelector }, onEvent as never, onDone),
+      watch: (query, onEvent, onDone) =>
+        k8s.watch(k8s.configMapsPath(namespace), { ...query, fieldSelector }, onEvent as never, onDone),
     });
   }
 
@@ -75,7 +80,9 @@ export class PlatformConfigService implements OnApplicationBootstrap, OnApplicat
       .map(([key, value]) => ({ field: key, message: configValueProblem(key, value) }))
       .filter((problem): problem is FieldProblem => problem.message !== undefined);
     if (problems.length > 0)
-      throw new ApiError(400, 'Invalid configuration', `${problems[0].field}: ${problems[0].message}`, { details: problems });
+      throw new ApiError(400, 'Invalid configuration', `${problems[0].field}: ${problems[0].message}`, {
+        details: problems,
+      });
 
     for (let attempt = 1; ; attempt++) {
       try {

@@ -7,7 +7,8 @@ abstract class QuotaLimitColumns {
   @Column({ name: 'max_memory_mib', type: 'integer', nullable: true }) maxMemoryMib!: number | null;
   @Column({ name: 'max_cpu_per_session_millicores', type: 'integer', nullable: true })
   maxCpuPerSessionMillicores!: number | null;
-  @Column({ name: 'max_memory_per_session_mib', type: 'integer', nullable: true }) maxMemoryPerSessionMib!: number | null;
+  @Column({ name: 'max_memory_per_session_mib', type: 'integer', nullable: true }) maxMemoryPerSessionMib!:
+    number | null;
   @Column({ name: 'max_storage_mib', type: 'integer', nullable: true }) maxStorageMib!: number | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
@@ -15,7 +16,12 @@ abstract class QuotaLimitColumns {
 
 export type QuotaLimitValues = Pick<
   QuotaLimitColumns,
-  'maxSessions' | 'maxCpuMillicores' | 'maxMemoryMib' | 'maxCpuPerSessionMillicores' | 'maxMemoryPerSessionMib' | 'maxStorageMib'
+  | 'maxSessions'
+  | 'maxCpuMillicores'
+  | 'maxMemoryMib'
+  | 'maxCpuPerSessionMillicores'
+  | 'maxMemoryPerSessionMib'
+  | 'maxStorageMib'
 >;
 export const QUOTA_LIMIT_KEYS = [
   'maxSessions',

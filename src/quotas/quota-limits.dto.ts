@@ -73,8 +73,10 @@ export function toQuotaColumns(dto: QuotaLimitsDto): Partial<QuotaLimitValues> {
   if (dto.maxSessions !== undefined) columns.maxSessions = dto.maxSessions;
   if (dto.maxCpu !== undefined) columns.maxCpuMillicores = convert(dto.maxCpu, cpuMillicores);
   if (dto.maxMemory !== undefined) columns.maxMemoryMib = convert(dto.maxMemory, memoryMib);
-  if (dto.maxCpuPerSession !== undefined) columns.maxCpuPerSessionMillicores = convert(dto.maxCpuPerSession, cpuMillicores);
-  if (dto.maxMemoryPerSession !== undefined) columns.maxMemoryPerSessionMib = convert(dto.maxMemoryPerSession, memoryMib);
+  if (dto.maxCpuPerSession !== undefined)
+    columns.maxCpuPerSessionMillicores = convert(dto.maxCpuPerSession, cpuMillicores);
+  if (dto.maxMemoryPerSession !== undefined)
+    columns.maxMemoryPerSessionMib = convert(dto.maxMemoryPerSession, memoryMib);
   if (dto.maxStorage !== undefined) columns.maxStorageMib = convert(dto.maxStorage, memoryMib);
   return columns;
 }

@@ -39,9 +39,16 @@ describe('firstQuotaViolation', () => {
     let usage = idle;
     for (let started = 0; started < 4; started++) {
       expect(firstQuotaViolation(defaults, usage, session)).toBeUndefined();
-      usage = { ...usage, sessions: usage.sessions + 1, cpuMillicores: usage.cpuMillicores + 1000, memoryMib: usage.memoryMib + 2048 };
+      usage = {
+        ...usage,
+        sessions: usage.sessions + 1,
+        cpuMillicores: usage.cpuMillicores + 1000,
+        memoryMib: usage.memoryMib + 2048,
+      };
     }
-    expect(firstQuotaViolation(defaults, usage, session)).toBe('total CPU quota exceeded: would use 5000m, limit is 4000m');
+    expect(firstQuotaViolation(defaults, usage, session)).toBe(
+      'total CPU quota exceeded: would use 5000m, limit is 4000m',
+    );
   });
 
   it('checks in contract order: sessions, per-session CPU and memory, totals, storage', () => {

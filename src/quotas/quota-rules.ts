@@ -46,9 +46,11 @@ export function firstQuotaViolation(limits: QuotaLimits, usage: QuotaUsage, dema
   if (demand.memoryMib > limits.maxMemoryPerSessionMib)
     return `memory quota exceeded: requested ${demand.memoryMib}Mi, limit is ${limits.maxMemoryPerSessionMib}Mi per session`;
   const cpu = usage.cpuMillicores + demand.cpuMillicores;
-  if (cpu > limits.maxCpuMillicores) return `total CPU quota exceeded: would use ${cpu}m, limit is ${limits.maxCpuMillicores}m`;
+  if (cpu > limits.maxCpuMillicores)
+    return `total CPU quota exceeded: would use ${cpu}m, limit is ${limits.maxCpuMillicores}m`;
   const memory = usage.memoryMib + demand.memoryMib;
-  if (memory > limits.maxMemoryMib) return `total memory quota exceeded: would use ${memory}Mi, limit is ${limits.maxMemoryMib}Mi`;
+  if (memory > limits.maxMemoryMib)
+    return `total memory quota exceeded: would use ${memory}Mi, limit is ${limits.maxMemoryMib}Mi`;
   const home = demand.homeVolumeMib;
   if (home !== undefined && usage.homeVolumeMib === undefined) return storageViolation(home, limits.maxStorageMib);
   return undefined;

@@ -13,7 +13,13 @@ import { MetricsService, quotaResource } from '../metrics/metrics.service.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { cpuMillicores, memoryMib } from './quantities.js';
 import { GroupQuotaEntity, QUOTA_LIMIT_KEYS, UserQuotaEntity } from './quota-limit.entity.js';
-import { composeLimits, firstQuotaViolation, type QuotaDemand, type QuotaLimits, type QuotaUsage } from './quota-rules.js';
+import {
+  composeLimits,
+  firstQuotaViolation,
+  type QuotaDemand,
+  type QuotaLimits,
+  type QuotaUsage,
+} from './quota-rules.js';
 import { toQuotaView, type UserQuotaView } from './quota.view.js';
 
 export interface EnabledAccount {
@@ -30,9 +36,12 @@ export interface QuotaSubject {
 
 const LIST_PAGE = 500;
 
-export const quotaExceeded = (message: string) => new ApiError(403, 'Quota exceeded', message, { code: 'QUOTA_EXCEEDED' });
+export const quotaExceeded = (message: string) =>
+  new ApiError(403, 'Quota exceeded', message, { code: 'QUOTA_EXCEEDED' });
 const quotaUnavailable = () =>
-  new ApiError(503, 'Quota check unavailable', 'The quota check could not be completed; try again shortly', { retryAfter: 5 });
+  new ApiError(503, 'Quota check unavailable', 'The quota check could not be completed; try again shortly', {
+    retryAfter: 5,
+  });
 
 /**
  * Quota limits and usage of a user (api-contract §7). `runWithinQuota` is the one way to start
@@ -86,7 +95,14 @@ export class QuotaService {
    * smallest value of each column over their groups, composed like `limits`.
    */
   async limitsOfEnabledUsers(): Promise<(EnabledAccount & { limits: QuotaLimits })[]> {
-    const columns = ['max_sessions', 'max_cpu_millicores', 'max_memory_mib', 'max_cpu_per_session_millicores', 'max_memory_per_session_mib', 'max_storage_mib'];
+    const columns = [
+      'max_sessions',
+      'max_cpu_millicores',
+      'max_memory_mib',
+      'max_cpu_per_session_millicores',
+      'max_memory_per_session_mib',
+      'max_storage_mib',
+    ];
     const camel = (column: string) => column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
     const rows = (await this.db.query(
       `SELECT u.id, u.username, u.email, u.last_login AS "lastLogin",
@@ -116,7 +132,8 @@ export class QuotaService {
     const usage = new Map<string, QuotaUsage>();
     const of = (username: string) => {
       let entry = usage.get(username);
-      if (!entry) usage.set(username, (entry = { sessions: 0, cpuMillicores: 0, memoryMib: 0, homeVolumeMib: undefined }));
+      if (!entry)
+        usage.set(username, (entry = { sessions: 0, cpuMillicores: 0, memoryMib: 0, homeVolumeMib: undefined }));
       return entry;
     };
     for (const session of this.sessionCache.list()) {
@@ -156,12 +173,18 @@ export class QuotaService {
     let writing = false;
     try {
       return await this.db.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['streamspace:quota', owner.username]);
+        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
+          'streamspace:quota',
+          owner.username,
+        ]);
         writing = true;
         const done = await alreadyDone?.();
         if (done !== undefined) return done;
         writing = false;
-        const [limits, usage] = await Promise.all([this.limits(owner.id, manager), this.usage(owner.username, { fresh: true })]);
+        const [limits, usage] = await Promise.all([
+          this.limits(owner.id, manager),
+          this.usage(owner.username, { fresh: true }),
+        ]);
         const violation = firstQuotaViolation(limits, usage, demand);
         if (violation) {
           this.metrics.quotaRejections.inc({ resource: quotaResource(violation) });
@@ -209,6 +232,7 @@ function requestedOf(
 }
 
 /** The size a home volume claim requests, in MiB. */
-const volumeMib = (claim: V1PersistentVolumeClaim) => memoryMib(String(claim.spec?.resources?.requests?.storage ?? 0)) ?? 0;
+const volumeMib = (claim: V1PersistentVolumeClaim) =>
+  memoryMib(String(claim.spec?.resources?.requests?.storage ?? 0)) ?? 0;
 
 const sum = <T>(items: T[], of: (item: T) => number) => items.reduce((total, item) => total + of(item), 0);

@@ -18,7 +18,11 @@ export class UserQuotaView {
   @ApiProperty({ example: '4096Mi' }) maxMemoryPerSession!: string;
 }
 
-export function toQuotaView(user: { id: string; username: string }, limits: QuotaLimits, usage: QuotaUsage): UserQuotaView {
+export function toQuotaView(
+  user: { id: string; username: string },
+  limits: QuotaLimits,
+  usage: QuotaUsage,
+): UserQuotaView {
   return {
     userId: user.id,
     username: user.username,

@@ -44,7 +44,8 @@ export class SessionLifecycle {
     const demand = {
       cpuMillicores: cpuMillicores(requested.cpu ?? 0) ?? 0,
       memoryMib: memoryMib(requested.memory ?? 0) ?? 0,
-      homeVolumeMib: session.spec.persistentHome === false ? undefined : this.platformConfig.settings().storage.homeSizeMib,
+      homeVolumeMib:
+        session.spec.persistentHome === false ? undefined : this.platformConfig.settings().storage.homeSizeMib,
     };
     const name = session.metadata.name;
     return this.quotas.runWithinQuota<{ session: SessionResource; started: boolean }>(
@@ -84,17 +85,34 @@ export class SessionLifecycle {
     );
   }
 
-  private patchState(name: string, state: SessionResource['spec']['state'], reason: StateReason): Promise<SessionResource> {
-    return this.k8s.sessions.patch(name, { spec: { state }, metadata: { annotations: { [STATE_REASON_ANNOTATION]: reason } } });
+  private patchState(
+    name: string,
+    state: SessionResource['spec']['state'],
+    reason: StateReason,
+  ): Promise<SessionResource> {
+    return this.k8s.sessions.patch(name, {
+      spec: { state },
+      metadata: { annotations: { [STATE_REASON_ANNOTATION]: reason } },
+    });
   }
 
   /** A change to running restarts the activity clock, so a woken session is not re-hibernated at once (§6.3). */
-  private async recordState(manager: EntityManager, name: string, state: SessionResource['spec']['state'], reason: StateReason) {
+  private async recordState(
+    manager: EntityManager,
+    name: string,
+    state: SessionResource['spec']['state'],
+    reason: StateReason,
+  ) {
     const now = this.clock.now();
     await manager
       .createQueryBuilder()
       .update(SessionRecordEntity)
-      .set({ state, stateReason: reason, updatedAt: now, ...(state === 'running' && { startedAt: now, lastActivity: now }) })
+      .set({
+        state,
+        stateReason: reason,
+        updatedAt: now,
+        ...(state === 'running' && { startedAt: now, lastActivity: now }),
+      })
       .where('name = :name', { name })
       .execute();
   }

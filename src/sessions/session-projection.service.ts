@@ -54,7 +54,9 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
     const sessions = this.cache.list();
     for (const session of sessions) await this.upsert(session);
     const live = sessions.map((s) => s.metadata.name);
-    const gone = (await this.db.query(`SELECT name FROM sessions WHERE deleted_at IS NULL AND NOT (name = ANY($1))`, [live])) as {
+    const gone = (await this.db.query(`SELECT name FROM sessions WHERE deleted_at IS NULL AND NOT (name = ANY($1))`, [
+      live,
+    ])) as {
       name: string;
     }[];
     await this.markDeleted(gone.map((row) => row.name));
@@ -66,7 +68,9 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
   }
 
   private enqueue(write: () => Promise<unknown>): void {
-    this.queue = this.queue.then(write).catch((error: unknown) => this.logger.warn(`Session projection failed: ${(error as Error).message}`));
+    this.queue = this.queue
+      .then(write)
+      .catch((error: unknown) => this.logger.warn(`Session projection failed: ${(error as Error).message}`));
   }
 
   private async upsert(session: SessionResource): Promise<void> {
@@ -115,7 +119,10 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
     if (names.length === 0) return;
     const now = this.clock.now();
     await this.db.transaction(async (manager) => {
-      await manager.query(`UPDATE sessions SET deleted_at = $2, updated_at = $2 WHERE name = ANY($1) AND deleted_at IS NULL`, [names, now]);
+      await manager.query(
+        `UPDATE sessions SET deleted_at = $2, updated_at = $2 WHERE name = ANY($1) AND deleted_at IS NULL`,
+        [names, now],
+      );
       await this.lifecycle.closeConnections(manager, names, 'session_deleted');
     });
   }

@@ -125,5 +125,12 @@ export function parseTags(body: unknown): string[] {
 /** `tags`, `tags[]` and comma lists merged (Express 5's simple parser keeps `tags[]` as its own key). */
 export function tagsFromQuery(query: Record<string, unknown>): string[] {
   const raw = [query.tags, query['tags[]']].flat().filter((value): value is string => typeof value === 'string');
-  return [...new Set(raw.flatMap((value) => value.split(',')).map((tag) => tag.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      raw
+        .flatMap((value) => value.split(','))
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

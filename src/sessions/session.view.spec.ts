@@ -5,8 +5,18 @@ import { toSessionView } from './session.view.js';
 const session: SessionResource = {
   apiVersion: 'stream.space/v1alpha1',
   kind: 'Session',
-  metadata: { name: 'alice-firefox-1a2b3c4d', namespace: 'streamspace', creationTimestamp: '2025-11-20T10:00:00Z' as never },
-  spec: { user: 'alice', template: 'firefox', state: 'running', resources: { requests: { cpu: '1000m', memory: '2Gi' } }, idleTimeout: '30m' },
+  metadata: {
+    name: 'alice-firefox-1a2b3c4d',
+    namespace: 'streamspace',
+    creationTimestamp: '2025-11-20T10:00:00Z' as never,
+  },
+  spec: {
+    user: 'alice',
+    template: 'firefox',
+    state: 'running',
+    resources: { requests: { cpu: '1000m', memory: '2Gi' } },
+    idleTimeout: '30m',
+  },
 };
 
 describe('toSessionView', () => {
@@ -38,8 +48,18 @@ describe('toSessionView', () => {
   });
 
   it('takes the activity clock and live connections from the database', () => {
-    const view = toSessionView(session, { lastActivity: new Date('2025-11-20T10:40:00.000Z'), activeConnections: 2 }, now);
-    expect(view).toMatchObject({ lastActivity: '2025-11-20T10:40:00.000Z', idleDuration: 300, isIdle: false, isActive: true, activeConnections: 2 });
+    const view = toSessionView(
+      session,
+      { lastActivity: new Date('2025-11-20T10:40:00.000Z'), activeConnections: 2 },
+      now,
+    );
+    expect(view).toMatchObject({
+      lastActivity: '2025-11-20T10:40:00.000Z',
+      idleDuration: 300,
+      isIdle: false,
+      isActive: true,
+      activeConnections: 2,
+    });
   });
 
   it('normalises status timestamps and condition fields', () => {
@@ -61,7 +81,15 @@ describe('toSessionView', () => {
     expect(view.status).toMatchObject({
       phase: 'Running',
       lastActivity: '2025-11-20T10:44:00.000Z',
-      conditions: [{ type: 'WorkloadReady', status: 'True', reason: '', message: '', lastTransitionTime: '2025-11-20T10:01:00.000Z' }],
+      conditions: [
+        {
+          type: 'WorkloadReady',
+          status: 'True',
+          reason: '',
+          message: '',
+          lastTransitionTime: '2025-11-20T10:01:00.000Z',
+        },
+      ],
     });
     expect(view.idleDuration).toBe(60);
   });

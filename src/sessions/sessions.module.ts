@@ -12,7 +12,12 @@ import { SessionsService } from './sessions.service.js';
 
 /** Sessions: REST routes of api-contract §3.3 and the sessions table projection. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SessionRecordEntity, ConnectionEntity]), QuotasModule, UsersModule, ApplicationsModule],
+  imports: [
+    TypeOrmModule.forFeature([SessionRecordEntity, ConnectionEntity]),
+    QuotasModule,
+    UsersModule,
+    ApplicationsModule,
+  ],
   controllers: [SessionsController],
   providers: [SessionsService, SessionLifecycle, SessionProjection, SessionChanges],
   exports: [SessionsService, SessionLifecycle, SessionChanges],

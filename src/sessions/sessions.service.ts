@@ -65,9 +65,13 @@ export class SessionsService {
     return this.views(await this.sessionsOf(owner));
   }
 
-  async byTags(caller: Principal, query: Record<string, unknown>): Promise<{ sessions: SessionView[]; total: number; tags: string[] }> {
+  async byTags(
+    caller: Principal,
+    query: Record<string, unknown>,
+  ): Promise<{ sessions: SessionView[]; total: number; tags: string[] }> {
     const tags = tagsFromQuery(query);
-    if (tags.length === 0) throw new ApiError(400, 'At least one tag is required', 'Pass one or more tags, e.g. ?tags=dev');
+    if (tags.length === 0)
+      throw new ApiError(400, 'At least one tag is required', 'Pass one or more tags, e.g. ?tags=dev');
     const user = typeof query.user === 'string' ? query.user : undefined;
     const owner = this.users.listFilterFor(caller, user);
     const matching = (await this.sessionsOf(owner)).filter((s) => (s.spec.tags ?? []).some((t) => tags.includes(t)));
@@ -108,7 +112,10 @@ export class SessionsService {
             user: owner.username,
             template: templateName,
             state: 'running',
-            resources: { requests: { cpu: resources.cpu, memory: resources.memory }, limits: { cpu: resources.cpu, memory: resources.memory } },
+            resources: {
+              requests: { cpu: resources.cpu, memory: resources.memory },
+              limits: { cpu: resources.cpu, memory: resources.memory },
+            },
             persistentHome,
             idleTimeout: dto.idleTimeout ?? settings.session.defaultIdleTimeout,
             maxSessionDuration: dto.maxSessionDuration ?? settings.session.defaultMaxSessionDuration,
@@ -123,7 +130,9 @@ export class SessionsService {
       // The resource exists but its row could not be written or committed: take it back.
       if (created) {
         await this.k8s.sessions.delete(created.metadata.name).catch(() => undefined);
-        throw new ApiError(503, 'Database unavailable', 'The session could not be recorded; try again', { retryAfter: 5 });
+        throw new ApiError(503, 'Database unavailable', 'The session could not be recorded; try again', {
+          retryAfter: 5,
+        });
       }
       throw error;
     }
@@ -145,7 +154,9 @@ export class SessionsService {
 
     const reason = caller.username === session.spec.user ? 'user' : 'admin';
     const updated =
-      state === 'running' ? (await this.lifecycle.start(session, reason)).session : await this.lifecycle.stop(name, state, reason);
+      state === 'running'
+        ? (await this.lifecycle.start(session, reason)).session
+        : await this.lifecycle.stop(name, state, reason);
     return this.view(updated);
   }
 
@@ -179,10 +190,11 @@ export class SessionsService {
   async findVisible(caller: Principal, name: string): Promise<SessionResource> {
     let session: SessionResource | undefined;
     if (this.cache.isSynced) session = this.cache.get(name);
-    else session = await this.k8s.sessions.get(name).catch((error: unknown) => {
-      if (error instanceof KubernetesNotFoundError) return undefined;
-      throw error;
-    });
+    else
+      session = await this.k8s.sessions.get(name).catch((error: unknown) => {
+        if (error instanceof KubernetesNotFoundError) return undefined;
+        throw error;
+      });
     if (!session || !mayActOn(caller, session.spec.user)) throw sessionNotFound(name);
     return session;
   }
@@ -223,7 +235,10 @@ export class SessionsService {
   }
 
   /** Step 3: a fresh read of the Template. */
-  private async launchableTemplate(name: string, application: LaunchableApplication | undefined): Promise<TemplateResource> {
+  private async launchableTemplate(
+    name: string,
+    application: LaunchableApplication | undefined,
+  ): Promise<TemplateResource> {
     let template: TemplateResource;
     try {
       template = await this.k8s.templates.get(name);
@@ -262,9 +277,12 @@ export class SessionsService {
     if (millicores === undefined) throw invalidResource(`invalid CPU quantity: ${cpu}`);
     const mib = memoryMib(memory);
     if (mib === undefined) throw invalidResource(`invalid memory quantity: ${memory}`);
-    if (millicores < SESSION_CPU_MILLICORES.min) throw invalidResource(`CPU request too low: minimum ${SESSION_CPU_MILLICORES.min}m`);
-    if (millicores > SESSION_CPU_MILLICORES.max) throw invalidResource(`CPU request too high: maximum ${SESSION_CPU_MILLICORES.max}m`);
-    if (mib < SESSION_MEMORY_MIB.min) throw invalidResource(`memory request too low: minimum ${SESSION_MEMORY_MIB.min}Mi`);
+    if (millicores < SESSION_CPU_MILLICORES.min)
+      throw invalidResource(`CPU request too low: minimum ${SESSION_CPU_MILLICORES.min}m`);
+    if (millicores > SESSION_CPU_MILLICORES.max)
+      throw invalidResource(`CPU request too high: maximum ${SESSION_CPU_MILLICORES.max}m`);
+    if (mib < SESSION_MEMORY_MIB.min)
+      throw invalidResource(`memory request too low: minimum ${SESSION_MEMORY_MIB.min}Mi`);
     if (mib > SESSION_MEMORY_MIB.max) throw invalidResource('memory request too high: maximum 512Gi');
     return { cpu, memory, cpuMillicores: millicores, memoryMib: mib };
   }
@@ -289,30 +307,41 @@ export class SessionsService {
   }
 
   /** Step 8: the row, in the quota transaction (the projection may have written it from the watch already). */
-  private async insertRecord(manager: EntityManager, session: SessionResource, userId: string, resources: ResolvedResources) {
+  private async insertRecord(
+    manager: EntityManager,
+    session: SessionResource,
+    userId: string,
+    resources: ResolvedResources,
+  ) {
     const { spec, metadata } = session;
-    await manager.createQueryBuilder().insert().into(SessionRecordEntity).orIgnore().values({
-      name: metadata.name,
-      namespace: metadata.namespace ?? this.k8s.namespace,
-      k8sUid: metadata.uid ?? null,
-      username: spec.user,
-      userId,
-      templateName: spec.template,
-      applicationId: metadata.labels?.[APPLICATION_LABEL] ?? null,
-      state: 'running',
-      phase: 'Pending',
-      cpu: resources.cpu,
-      memory: resources.memory,
-      cpuMillicores: resources.cpuMillicores,
-      memoryMib: resources.memoryMib,
-      persistentHome: spec.persistentHome ?? true,
-      idleTimeout: spec.idleTimeout ?? '30m',
-      maxSessionDuration: spec.maxSessionDuration ?? '8h',
-      tags: spec.tags ?? [],
-      lastActivity: this.clock.now(),
-      startedAt: this.clock.now(),
-      createdAt: new Date(String(metadata.creationTimestamp ?? new Date().toISOString())),
-    }).execute();
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(SessionRecordEntity)
+      .orIgnore()
+      .values({
+        name: metadata.name,
+        namespace: metadata.namespace ?? this.k8s.namespace,
+        k8sUid: metadata.uid ?? null,
+        username: spec.user,
+        userId,
+        templateName: spec.template,
+        applicationId: metadata.labels?.[APPLICATION_LABEL] ?? null,
+        state: 'running',
+        phase: 'Pending',
+        cpu: resources.cpu,
+        memory: resources.memory,
+        cpuMillicores: resources.cpuMillicores,
+        memoryMib: resources.memoryMib,
+        persistentHome: spec.persistentHome ?? true,
+        idleTimeout: spec.idleTimeout ?? '30m',
+        maxSessionDuration: spec.maxSessionDuration ?? '8h',
+        tags: spec.tags ?? [],
+        lastActivity: this.clock.now(),
+        startedAt: this.clock.now(),
+        createdAt: new Date(String(metadata.creationTimestamp ?? new Date().toISOString())),
+      })
+      .execute();
   }
 }
 

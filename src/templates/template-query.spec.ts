@@ -30,9 +30,27 @@ const names = (templates: TemplateView[]) => templates.map((t) => t.name);
 
 describe('filterAndSortTemplates', () => {
   const all = [
-    template('gimp', { displayName: 'GIMP', category: 'Graphics & Design', tags: ['Image', 'paint'], createdAt: '2025-11-20T10:00:02.000Z', usageCount: 3 }),
-    template('firefox', { displayName: 'firefox', category: 'Web', tags: ['browser'], featured: true, appType: 'webapp', usageCount: 3 }),
-    template('code', { displayName: 'VS Code', description: 'An editor for CODE', createdAt: '2025-11-20T10:00:01.000Z', usageCount: 9 }),
+    template('gimp', {
+      displayName: 'GIMP',
+      category: 'Graphics & Design',
+      tags: ['Image', 'paint'],
+      createdAt: '2025-11-20T10:00:02.000Z',
+      usageCount: 3,
+    }),
+    template('firefox', {
+      displayName: 'firefox',
+      category: 'Web',
+      tags: ['browser'],
+      featured: true,
+      appType: 'webapp',
+      usageCount: 3,
+    }),
+    template('code', {
+      displayName: 'VS Code',
+      description: 'An editor for CODE',
+      createdAt: '2025-11-20T10:00:01.000Z',
+      usageCount: 9,
+    }),
   ];
 
   it('sorts by display name ignoring case by default', () => {

@@ -41,6 +41,10 @@ const ORDER: Record<TemplateSort, (a: TemplateView, b: TemplateView) => number> 
 };
 
 /** The list route's filters and order (§3.5 GET /templates). */
-export function filterAndSortTemplates(templates: TemplateView[], filter: TemplateFilter, sort: TemplateSort = 'name'): TemplateView[] {
+export function filterAndSortTemplates(
+  templates: TemplateView[],
+  filter: TemplateFilter,
+  sort: TemplateSort = 'name',
+): TemplateView[] {
   return templates.filter((template) => matches(template, filter)).sort(ORDER[sort]);
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { baseImageProblem, cpuProblem, displayNameProblem, iconProblem, memoryProblem, tagProblem, templateSpecProblem } from './template-rules.js';
+import {
+  baseImageProblem,
+  cpuProblem,
+  displayNameProblem,
+  iconProblem,
+  memoryProblem,
+  tagProblem,
+  templateSpecProblem,
+} from './template-rules.js';
 
 describe('template field rules', () => {
   it('counts displayName length in characters, not UTF-16 units', () => {
@@ -58,13 +66,19 @@ describe('template field rules', () => {
 describe('templateSpecProblem', () => {
   it('finds nothing wrong with a valid spec, with or without vnc', () => {
     expect(templateSpecProblem({ displayName: 'Firefox', baseImage: 'firefox:1' })).toBeUndefined();
-    expect(templateSpecProblem({ displayName: 'Firefox', baseImage: 'firefox:1', vnc: { port: 5900 } })).toBeUndefined();
+    expect(
+      templateSpecProblem({ displayName: 'Firefox', baseImage: 'firefox:1', vnc: { port: 5900 } }),
+    ).toBeUndefined();
   });
 
   it('reports the first problem with its field, in displayName, baseImage, vnc.port order', () => {
     expect(templateSpecProblem({ displayName: '', baseImage: 'a b' })).toBe('displayName: must be 1–128 characters');
-    expect(templateSpecProblem({ displayName: 'A', baseImage: 'a\u2003b' })).toBe('baseImage: must not contain whitespace');
-    expect(templateSpecProblem({ displayName: 'A', baseImage: 'a', vnc: { port: 70_000 } })).toBe('vnc.port: must be an integer from 1 to 65535');
+    expect(templateSpecProblem({ displayName: 'A', baseImage: 'a\u2003b' })).toBe(
+      'baseImage: must not contain whitespace',
+    );
+    expect(templateSpecProblem({ displayName: 'A', baseImage: 'a', vnc: { port: 70_000 } })).toBe(
+      'vnc.port: must be an integer from 1 to 65535',
+    );
     expect(templateSpecProblem(undefined)).toBe('displayName: must be a string');
   });
 });

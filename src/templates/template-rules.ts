@@ -18,7 +18,8 @@ const characters = (value: string) => [...value].length;
 function lengthProblem(value: unknown, min: number, max: number): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   const length = characters(value);
-  if (length < min || length > max) return min === 0 ? `must be at most ${max} characters` : `must be ${min}–${max} characters`;
+  if (length < min || length > max)
+    return min === 0 ? `must be at most ${max} characters` : `must be ${min}–${max} characters`;
   return undefined;
 }
 
@@ -30,7 +31,9 @@ export function baseImageProblem(value: unknown): string | undefined {
 }
 
 export function portNumberProblem(value: unknown): string | undefined {
-  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65_535 ? undefined : 'must be an integer from 1 to 65535';
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65_535
+    ? undefined
+    : 'must be an integer from 1 to 65535';
 }
 
 export function iconProblem(value: unknown): string | undefined {
@@ -46,7 +49,9 @@ export function iconProblem(value: unknown): string | undefined {
 }
 
 export function tagProblem(value: unknown): string | undefined {
-  return lengthProblem(value, 1, 63) ?? (/\p{Cc}/u.test(value as string) ? 'must not contain control characters' : undefined);
+  return (
+    lengthProblem(value, 1, 63) ?? (/\p{Cc}/u.test(value as string) ? 'must not contain control characters' : undefined)
+  );
 }
 
 /**

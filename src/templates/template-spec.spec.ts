@@ -14,7 +14,12 @@ describe('toTemplateSpec', () => {
       vnc: { port: 5900 },
     });
     const spec = toTemplateSpec(input);
-    expect(spec).toEqual({ displayName: 'Firefox', baseImage: 'firefox:1', ports: [{ containerPort: 8080 }], vnc: { port: 5900 } });
+    expect(spec).toEqual({
+      displayName: 'Firefox',
+      baseImage: 'firefox:1',
+      ports: [{ containerPort: 8080 }],
+      vnc: { port: 5900 },
+    });
     expect(Object.getPrototypeOf(spec.vnc)).toBe(Object.prototype);
     expect(spec).not.toHaveProperty('name');
   });
@@ -22,12 +27,16 @@ describe('toTemplateSpec', () => {
 
 describe('toSpecMergePatch', () => {
   it('replaces given fields, removes null ones and leaves absent ones alone', () => {
-    const patch = toSpecMergePatch(plainToInstance(UpdateTemplateDto, { displayName: 'New', description: null, tags: ['a'] }));
+    const patch = toSpecMergePatch(
+      plainToInstance(UpdateTemplateDto, { displayName: 'New', description: null, tags: ['a'] }),
+    );
     expect(patch).toEqual({ displayName: 'New', description: null, tags: ['a'] });
   });
 
   it('replaces nested objects whole by nulling the keys left out', () => {
-    const patch = toSpecMergePatch(plainToInstance(UpdateTemplateDto, { vnc: { port: 5900 }, defaultResources: { cpu: '2' } }));
+    const patch = toSpecMergePatch(
+      plainToInstance(UpdateTemplateDto, { vnc: { port: 5900 }, defaultResources: { cpu: '2' } }),
+    );
     expect(patch).toEqual({ vnc: { enabled: null, port: 5900 }, defaultResources: { cpu: '2', memory: null } });
   });
 

@@ -42,7 +42,8 @@ function pick(source: object, keys: readonly string[]): Plain {
 
 function plainValue(field: SpecField, value: unknown): unknown {
   if (field in OBJECT_KEYS) return pick(value as object, OBJECT_KEYS[field as keyof typeof OBJECT_KEYS]);
-  if (field in ITEM_KEYS) return (value as object[]).map((item) => pick(item, ITEM_KEYS[field as keyof typeof ITEM_KEYS]));
+  if (field in ITEM_KEYS)
+    return (value as object[]).map((item) => pick(item, ITEM_KEYS[field as keyof typeof ITEM_KEYS]));
   if (Array.isArray(value)) return [...value];
   return value;
 }
@@ -70,7 +71,9 @@ export function toSpecMergePatch(input: UpdateTemplateDto): MergePatch<TemplateS
     if (value === null) patch[field] = null;
     else if (field in OBJECT_KEYS) {
       const given = plainValue(field, value) as Plain;
-      patch[field] = Object.fromEntries(OBJECT_KEYS[field as keyof typeof OBJECT_KEYS].map((key) => [key, given[key] ?? null]));
+      patch[field] = Object.fromEntries(
+        OBJECT_KEYS[field as keyof typeof OBJECT_KEYS].map((key) => [key, given[key] ?? null]),
+      );
     } else patch[field] = plainValue(field, value);
   }
   return patch as MergePatch<TemplateSpec>;

@@ -9,18 +9,25 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { ReconcileLoop } from '../kubernetes/reconcile-loop.js';
 import { templateSpecProblem } from './template-rules.js';
 
-
 export const VALID_MESSAGE = 'Template is valid';
 
 /** The status the reconciler wants a Template to have (§5.3). */
 export function desiredTemplateStatus(template: TemplateResource): Required<TemplateStatus> {
   const problem = templateSpecProblem(template.spec);
-  return { valid: problem === undefined, message: problem ?? VALID_MESSAGE, observedGeneration: template.metadata.generation ?? 0 };
+  return {
+    valid: problem === undefined,
+    message: problem ?? VALID_MESSAGE,
+    observedGeneration: template.metadata.generation ?? 0,
+  };
 }
 
 /** Writes happen only when something changed, so our own status events end the loop. */
 export function statusDiffers(current: TemplateStatus | undefined, desired: Required<TemplateStatus>): boolean {
-  return current?.valid !== desired.valid || current.message !== desired.message || current.observedGeneration !== desired.observedGeneration;
+  return (
+    current?.valid !== desired.valid ||
+    current.message !== desired.message ||
+    current.observedGeneration !== desired.observedGeneration
+  );
 }
 
 /**

@@ -39,7 +39,11 @@ describe('toTemplateView', () => {
     const view = toTemplateView(
       {
         ...minimal,
-        spec: { ...minimal.spec, ports: [{ containerPort: 8080 }, { name: 'dns', containerPort: 53, protocol: 'UDP' }], vnc: { enabled: false } },
+        spec: {
+          ...minimal.spec,
+          ports: [{ containerPort: 8080 }, { name: 'dns', containerPort: 53, protocol: 'UDP' }],
+          vnc: { enabled: false },
+        },
         status: { valid: false, message: 'baseImage: must not contain whitespace' },
       },
       7,
@@ -49,7 +53,11 @@ describe('toTemplateView', () => {
       { name: 'dns', containerPort: 53, protocol: 'UDP' },
     ]);
     expect(view.vnc).toEqual({ enabled: false, port: 3000 });
-    expect(view).toMatchObject({ usageCount: 7, valid: false, statusMessage: 'baseImage: must not contain whitespace' });
+    expect(view).toMatchObject({
+      usageCount: 7,
+      valid: false,
+      statusMessage: 'baseImage: must not contain whitespace',
+    });
   });
 
   it('names the owning ApplicationInstall as applicationId, ignoring other owners', () => {

@@ -30,7 +30,8 @@ export const APPLICATION_INSTALL_OWNER_KIND = 'ApplicationInstall';
 /** The ApplicationInstall that owns the Template (§5.7), whose reconciler would undo any edit. */
 export function owningApplicationInstall(template: TemplateResource): string | null {
   const owner = template.metadata.ownerReferences?.find(
-    (reference) => reference.kind === APPLICATION_INSTALL_OWNER_KIND && reference.apiVersion.startsWith('stream.space/'),
+    (reference) =>
+      reference.kind === APPLICATION_INSTALL_OWNER_KIND && reference.apiVersion.startsWith('stream.space/'),
   );
   return owner?.name ?? null;
 }
@@ -59,7 +60,11 @@ export function toTemplateView(template: TemplateResource, usageCount: number): 
     icon: spec.icon ?? '',
     baseImage: spec.baseImage ?? '',
     defaultResources: pickResources(spec.defaultResources),
-    ports: (spec.ports ?? []).map((port) => ({ name: port.name ?? '', containerPort: port.containerPort, protocol: port.protocol ?? 'TCP' })),
+    ports: (spec.ports ?? []).map((port) => ({
+      name: port.name ?? '',
+      containerPort: port.containerPort,
+      protocol: port.protocol ?? 'TCP',
+    })),
     env: (spec.env ?? []).map(({ name, value }) => ({ name, value })),
     vnc: { enabled: spec.vnc?.enabled ?? true, port: spec.vnc?.port ?? 3000 },
     capabilities: spec.capabilities ?? [],

@@ -69,7 +69,8 @@ export class TemplatePortDto {
 
   @ApiProperty({ minimum: 1, maximum: 65535 }) @Satisfies(portNumberProblem) containerPort!: number;
 
-  @ApiPropertyOptional({ enum: ['TCP', 'UDP'], default: 'TCP' }) @IsOptional() @IsIn(['TCP', 'UDP']) protocol?: 'TCP' | 'UDP';
+  @ApiPropertyOptional({ enum: ['TCP', 'UDP'], default: 'TCP' }) @IsOptional() @IsIn(['TCP', 'UDP']) protocol?:
+    'TCP' | 'UDP';
 }
 
 export class TemplateEnvDto {
@@ -83,12 +84,21 @@ export class TemplateEnvDto {
 
 export class TemplateVncDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ default: 3000, minimum: 1, maximum: 65535 }) @IsOptional() @Satisfies(portNumberProblem) port?: number;
+  @ApiPropertyOptional({ default: 3000, minimum: 1, maximum: 65535 })
+  @IsOptional()
+  @Satisfies(portNumberProblem)
+  port?: number;
 }
 
 export class TemplateResourcesDto {
-  @ApiPropertyOptional({ example: '2Gi', description: '128Mi–512Gi' }) @IsOptional() @Satisfies(memoryProblem) memory?: string;
-  @ApiPropertyOptional({ example: '1000m', description: '100m–64000m' }) @IsOptional() @Satisfies(cpuProblem) cpu?: string;
+  @ApiPropertyOptional({ example: '2Gi', description: '128Mi–512Gi' })
+  @IsOptional()
+  @Satisfies(memoryProblem)
+  memory?: string;
+  @ApiPropertyOptional({ example: '1000m', description: '100m–64000m' })
+  @IsOptional()
+  @Satisfies(cpuProblem)
+  cpu?: string;
 }
 
 const NestedObject = (type: () => new () => object) => applyDecorators(IsObject(), ValidateNested(), Type(type));
@@ -97,19 +107,36 @@ const NestedArray = (type: () => new () => object, max: number) =>
 
 /** The optional fields of TemplateInput (§4.7), shared by create and update. */
 class TemplateFieldsDto {
-  @ApiPropertyOptional({ maxLength: 4096, default: '' }) @IsOptional() @IsString() @MaxLength(4096) description?: string | null;
-  @ApiPropertyOptional({ maxLength: 128, default: 'Other' }) @IsOptional() @IsString() @MaxLength(128) category?: string | null;
-  @ApiPropertyOptional({ description: 'http(s) URL or ""', maxLength: 2048 }) @IsOptional() @Satisfies(iconProblem) icon?: string | null;
+  @ApiPropertyOptional({ maxLength: 4096, default: '' }) @IsOptional() @IsString() @MaxLength(4096) description?:
+    string | null;
+  @ApiPropertyOptional({ maxLength: 128, default: 'Other' }) @IsOptional() @IsString() @MaxLength(128) category?:
+    string | null;
+  @ApiPropertyOptional({ description: 'http(s) URL or ""', maxLength: 2048 })
+  @IsOptional()
+  @Satisfies(iconProblem)
+  icon?: string | null;
 
   @ApiPropertyOptional({ enum: APP_TYPES, default: 'desktop' })
   @IsOptional()
   @IsIn(APP_TYPES, { message: '$property must be desktop or webapp' })
   appType?: AppType | null;
 
-  @ApiPropertyOptional({ type: TemplateResourcesDto }) @IsOptional() @NestedObject(() => TemplateResourcesDto) defaultResources?: TemplateResourcesDto | null;
-  @ApiPropertyOptional({ type: [TemplatePortDto], maxItems: 16 }) @IsOptional() @NestedArray(() => TemplatePortDto, 16) ports?: TemplatePortDto[] | null;
-  @ApiPropertyOptional({ type: [TemplateEnvDto], maxItems: 128 }) @IsOptional() @NestedArray(() => TemplateEnvDto, 128) env?: TemplateEnvDto[] | null;
-  @ApiPropertyOptional({ type: TemplateVncDto }) @IsOptional() @NestedObject(() => TemplateVncDto) vnc?: TemplateVncDto | null;
+  @ApiPropertyOptional({ type: TemplateResourcesDto })
+  @IsOptional()
+  @NestedObject(() => TemplateResourcesDto)
+  defaultResources?: TemplateResourcesDto | null;
+  @ApiPropertyOptional({ type: [TemplatePortDto], maxItems: 16 })
+  @IsOptional()
+  @NestedArray(() => TemplatePortDto, 16)
+  ports?: TemplatePortDto[] | null;
+  @ApiPropertyOptional({ type: [TemplateEnvDto], maxItems: 128 })
+  @IsOptional()
+  @NestedArray(() => TemplateEnvDto, 128)
+  env?: TemplateEnvDto[] | null;
+  @ApiPropertyOptional({ type: TemplateVncDto })
+  @IsOptional()
+  @NestedObject(() => TemplateVncDto)
+  vnc?: TemplateVncDto | null;
 
   @ApiPropertyOptional({ enum: CAPABILITIES, isArray: true })
   @IsOptional()
@@ -134,13 +161,20 @@ export class CreateTemplateDto extends TemplateFieldsDto {
   @Matches(TEMPLATE_NAME, { message: `$property must match ${TEMPLATE_NAME.source}` })
   name!: string;
 
-  @ApiProperty({ example: 'Firefox', minLength: 1, maxLength: 128 }) @Satisfies(displayNameProblem) displayName!: string;
-  @ApiProperty({ example: 'lscr.io/linuxserver/firefox:latest', maxLength: 512 }) @Satisfies(baseImageProblem) baseImage!: string;
+  @ApiProperty({ example: 'Firefox', minLength: 1, maxLength: 128 })
+  @Satisfies(displayNameProblem)
+  displayName!: string;
+  @ApiProperty({ example: 'lscr.io/linuxserver/firefox:latest', maxLength: 512 })
+  @Satisfies(baseImageProblem)
+  baseImage!: string;
 }
 
 /** PATCH body: any subset except `name` (stripped); null removes an optional field. */
 export class UpdateTemplateDto extends TemplateFieldsDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 128 }) @UnlessAbsent() @Satisfies(displayNameProblem) displayName?: string;
+  @ApiPropertyOptional({ minLength: 1, maxLength: 128 })
+  @UnlessAbsent()
+  @Satisfies(displayNameProblem)
+  displayName?: string;
   @ApiPropertyOptional({ maxLength: 512 }) @UnlessAbsent() @Satisfies(baseImageProblem) baseImage?: string;
 }
 
@@ -157,7 +191,6 @@ export function queryTags(query: Record<string, unknown>): string[] {
     .filter((tag) => tag !== '');
 }
 
-
 export const TEMPLATE_SORTS = ['name', 'created', 'popularity'] as const;
 export type TemplateSort = (typeof TEMPLATE_SORTS)[number];
 
@@ -169,7 +202,10 @@ export class ListTemplatesQuery {
   @IsString()
   search?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'All of them (case-insensitive): repeated, tags[] or comma-separated' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'All of them (case-insensitive): repeated, tags[] or comma-separated',
+  })
   @Expose()
   @Transform(({ obj }) => queryTags(obj as Record<string, unknown>))
   @IsString({ each: true })
@@ -181,7 +217,10 @@ export class ListTemplatesQuery {
   @IsBoolean({ message: '$property must be true or false' })
   featured?: boolean;
 
-  @ApiPropertyOptional({ enum: APP_TYPES }) @IsOptional() @IsIn(APP_TYPES, { message: '$property must be desktop or webapp' }) appType?: AppType;
+  @ApiPropertyOptional({ enum: APP_TYPES })
+  @IsOptional()
+  @IsIn(APP_TYPES, { message: '$property must be desktop or webapp' })
+  appType?: AppType;
 
   @ApiPropertyOptional({ enum: TEMPLATE_SORTS, default: 'name' })
   @IsOptional()

@@ -32,7 +32,9 @@ export class TemplatesController {
 
   @Patch(':id')
   @Roles('operator')
-  @ApiOperation({ summary: 'Change a Template: given fields replace, null removes (not for application-managed Templates)' })
+  @ApiOperation({
+    summary: 'Change a Template: given fields replace, null removes (not for application-managed Templates)',
+  })
   async update(@Param('id') id: string, @Body() body: UpdateTemplateDto) {
     return { message: 'Template updated successfully', template: await this.templates.update(id, body) };
   }

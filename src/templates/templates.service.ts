@@ -12,7 +12,8 @@ import { owningApplicationInstall, toTemplateView, type TemplateView } from './t
 
 const LIST_PAGE = 500;
 
-export const templateNotFound = (name: string) => new ApiError(404, 'Template not found', `No template named '${name}'`);
+export const templateNotFound = (name: string) =>
+  new ApiError(404, 'Template not found', `No template named '${name}'`);
 
 /** The ApplicationInstall reconciler owns such a Template and would undo any edit (§3.5). */
 function assertNotManagedByApplication(template: TemplateResource): void {

@@ -6,8 +6,16 @@ const GROUP_NAME = /^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$/;
 const nameRule = Matches(GROUP_NAME, { message: 'name must match ^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$' });
 
 export class CreateGroupDto {
-  @ApiProperty({ example: 'engineering', pattern: GROUP_NAME.source }) @IsString() @Length(1, 63) @nameRule name!: string;
-  @ApiPropertyOptional({ description: 'Defaults to the name' }) @IsOptional() @IsString() @Length(1, 255) displayName?: string;
+  @ApiProperty({ example: 'engineering', pattern: GROUP_NAME.source })
+  @IsString()
+  @Length(1, 63)
+  @nameRule
+  name!: string;
+  @ApiPropertyOptional({ description: 'Defaults to the name' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  displayName?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @ApiPropertyOptional({ enum: GROUP_TYPES, default: 'team' }) @IsOptional() @IsIn(GROUP_TYPES) type?: GroupType;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })

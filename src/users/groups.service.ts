@@ -82,7 +82,8 @@ export class GroupsService {
 
   async update(id: string, dto: UpdateGroupDto): Promise<GroupView> {
     const group = await this.find(id);
-    if (group.name === ALL_USERS_GROUP && dto.name !== undefined && dto.name !== group.name) throw protectedGroup('renamed');
+    if (group.name === ALL_USERS_GROUP && dto.name !== undefined && dto.name !== group.name)
+      throw protectedGroup('renamed');
     if (dto.parentId) await this.checkParent(group.id, dto.parentId);
     await this.save(() =>
       this.db.manager.update(GroupEntity, group.id, {
@@ -117,11 +118,19 @@ export class GroupsService {
 
   async setQuota(id: string, dto: QuotaLimitsDto): Promise<ReturnType<typeof toGroupQuotaView>> {
     const group = await this.find(id);
-    await this.db.manager.upsert(GroupQuotaEntity, { groupId: group.id, ...toQuotaColumns(dto), updatedAt: new Date() }, ['groupId']);
+    await this.db.manager.upsert(
+      GroupQuotaEntity,
+      { groupId: group.id, ...toQuotaColumns(dto), updatedAt: new Date() },
+      ['groupId'],
+    );
     return toGroupQuotaView(group.id, await this.db.manager.findOneBy(GroupQuotaEntity, { groupId: group.id }));
   }
 
-  private async find(id: string, notFound = groupNotFound, manager: EntityManager = this.db.manager): Promise<GroupEntity> {
+  private async find(
+    id: string,
+    notFound = groupNotFound,
+    manager: EntityManager = this.db.manager,
+  ): Promise<GroupEntity> {
     const group = UUID.test(id) ? await manager.findOneBy(GroupEntity, { id }) : null;
     if (!group) throw notFound(id);
     return group;
@@ -129,8 +138,9 @@ export class GroupsService {
 
   /** A parent must exist and must not be the group itself or one of its descendants. */
   private async checkParent(groupId: string, parentId: string): Promise<void> {
-    for (let current: string | null = parentId; current !== null; ) {
-      if (current === groupId) throw new ApiError(400, 'Invalid request', 'parentId: a group cannot be its own ancestor');
+    for (let current: string | null = parentId; current !== null;) {
+      if (current === groupId)
+        throw new ApiError(400, 'Invalid request', 'parentId: a group cannot be its own ancestor');
       current = (await this.find(current, parentNotFound)).parentId;
     }
   }
@@ -139,7 +149,8 @@ export class GroupsService {
     try {
       return await write();
     } catch (error) {
-      if (uniqueViolation(error) === 'groups_name_key') throw new ApiError(409, 'Group already exists', 'Another group has that name');
+      if (uniqueViolation(error) === 'groups_name_key')
+        throw new ApiError(409, 'Group already exists', 'Another group has that name');
       throw error;
     }
   }

@@ -10,7 +10,6 @@ export const USERNAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 /** The setup wizard's email rule (§3.1), used for every account. */
 export const EMAIL = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/;
 
-
 export class CreateUserDto {
   @ApiProperty({ example: 'alice', pattern: USERNAME.source, maxLength: 63 })
   @IsString()

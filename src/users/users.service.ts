@@ -26,12 +26,13 @@ export interface ActingUser {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const userNotFound = (key: string) => new ApiError(404, 'User not found', `No user '${key}'`);
-const lastAdmin = () =>
-  new ApiError(409, 'Last admin', 'The last active admin cannot be deleted, disabled or demoted');
+const lastAdmin = () => new ApiError(409, 'Last admin', 'The last active admin cannot be deleted, disabled or demoted');
 
 function badPassword(password: string): ApiError | undefined {
   const problem = passwordProblem(password);
-  return problem ? new ApiError(400, 'Invalid request', problem, { details: [{ field: 'password', message: problem }] }) : undefined;
+  return problem
+    ? new ApiError(400, 'Invalid request', problem, { details: [{ field: 'password', message: problem }] })
+    : undefined;
 }
 
 function assertMayActForOthers(caller: Principal): void {
@@ -42,8 +43,10 @@ function assertMayActForOthers(caller: Principal): void {
 /** Maps the unique indexes of `users` (§9) to the 409s of §3.15. */
 function accountConflict(error: unknown): unknown {
   const constraint = uniqueViolation(error);
-  if (constraint === 'users_username_key') return new ApiError(409, 'User already exists', 'That username is taken (usernames ignore case)');
-  if (constraint === 'users_email_key') return new ApiError(409, 'Email already in use', 'Another account uses that email address');
+  if (constraint === 'users_username_key')
+    return new ApiError(409, 'User already exists', 'That username is taken (usernames ignore case)');
+  if (constraint === 'users_email_key')
+    return new ApiError(409, 'Email already in use', 'Another account uses that email address');
   return error;
 }
 
@@ -81,7 +84,8 @@ export class UsersService {
 
   /** The owner a list is filtered to: like `actingFor`, but an unknown user just matches nothing. */
   listFilterFor(caller: Principal, requested: string | undefined): string | undefined {
-    if (requested === undefined || requested === caller.username) return hasRole(caller, 'operator') ? requested : caller.username;
+    if (requested === undefined || requested === caller.username)
+      return hasRole(caller, 'operator') ? requested : caller.username;
     assertMayActForOthers(caller);
     return requested;
   }
@@ -90,7 +94,10 @@ export class UsersService {
   async get(idOrUsername: string): Promise<UserEntity> {
     const user = UUID.test(idOrUsername)
       ? await this.findById(idOrUsername)
-      : await this.db.manager.createQueryBuilder(UserEntity, 'u').where('lower(u.username) = lower(:name)', { name: idOrUsername }).getOne();
+      : await this.db.manager
+          .createQueryBuilder(UserEntity, 'u')
+          .where('lower(u.username) = lower(:name)', { name: idOrUsername })
+          .getOne();
     if (!user) throw userNotFound(idOrUsername);
     return user;
   }
@@ -114,11 +121,7 @@ export class UsersService {
     }
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
-    const [users, total] = await qb
-      .orderBy('u.username', 'ASC')
-      .skip(query.offset)
-      .take(query.limit)
-      .getManyAndCount();
+    const [users, total] = await qb.orderBy('u.username', 'ASC').skip(query.offset).take(query.limit).getManyAndCount();
     return { users: users.map((user) => toUserView(user)), total };
   }
 
@@ -156,7 +159,8 @@ export class UsersService {
       await this.db.transaction(async (manager) => {
         const user = await this.lockForAdminChange(manager, target.id);
         const staysActiveAdmin = (dto.role ?? user.role) === 'admin' && (dto.active ?? user.active);
-        if (user.role === 'admin' && user.active && !staysActiveAdmin) await this.ensureAnotherActiveAdmin(manager, user.id);
+        if (user.role === 'admin' && user.active && !staysActiveAdmin)
+          await this.ensureAnotherActiveAdmin(manager, user.id);
         await manager.update(UserEntity, user.id, {
           ...(dto.email !== undefined && { email: dto.email }),
           ...(dto.fullName !== undefined && { fullName: dto.fullName }),
@@ -202,7 +206,9 @@ export class UsersService {
    * "another admin exists" and leave none.
    */
   private async lockForAdminChange(manager: EntityManager, userId: string): Promise<UserEntity> {
-    await manager.query(`SELECT id FROM users WHERE (role = 'admin' AND active) OR id = $1 ORDER BY id FOR UPDATE`, [userId]);
+    await manager.query(`SELECT id FROM users WHERE (role = 'admin' AND active) OR id = $1 ORDER BY id FOR UPDATE`, [
+      userId,
+    ]);
     const user = await manager.findOneBy(UserEntity, { id: userId });
     if (!user) throw userNotFound(userId);
     return user;

@@ -20,8 +20,13 @@ function logQuery(query: URLSearchParams): LogQuery {
   if (tail !== null && (!/^[0-9]+$/.test(tail) || Number(tail) < 1 || Number(tail) > 10_000))
     throw new ApiError(400, 'Invalid request', 'tailLines: must be an integer from 1 to 10000');
   const timestamps = query.get('timestamps');
-  if (timestamps !== null && !/^(true|false)$/i.test(timestamps)) throw new ApiError(400, 'Invalid request', 'timestamps: must be true or false');
-  return { container: query.get('container') ?? undefined, tailLines: tail === null ? 100 : Number(tail), timestamps: timestamps === null || timestamps.toLowerCase() === 'true' };
+  if (timestamps !== null && !/^(true|false)$/i.test(timestamps))
+    throw new ApiError(400, 'Invalid request', 'timestamps: must be true or false');
+  return {
+    container: query.get('container') ?? undefined,
+    tailLines: tail === null ? 100 : Number(tail),
+    timestamps: timestamps === null || timestamps.toLowerCase() === 'true',
+  };
 }
 
 /**
@@ -43,7 +48,8 @@ export class LogsEndpoint implements WebSocketEndpoint {
   async prepare({ params, query }: WebSocketContext): Promise<void> {
     logQuery(query);
     await this.k8s.getPod(params.namespace, params.pod).catch((error: unknown) => {
-      if (error instanceof KubernetesNotFoundError) throw new ApiError(404, 'Pod not found', `No pod '${params.pod}' in '${params.namespace}'`);
+      if (error instanceof KubernetesNotFoundError)
+        throw new ApiError(404, 'Pod not found', `No pod '${params.pod}' in '${params.namespace}'`);
       throw error;
     });
   }

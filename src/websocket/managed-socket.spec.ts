@@ -20,7 +20,8 @@ class FakeRawSocket extends EventEmitter {
 }
 
 const principal = { id: 'u', username: 'alice', role: 'user', tokenId: 't', tokenExpiresAt: new Date() } as Principal;
-const socketOver = (raw: FakeRawSocket, cap = 1024) => new ManagedSocket(raw as unknown as RawSocket, principal, 'token', 'sessions', cap);
+const socketOver = (raw: FakeRawSocket, cap = 1024) =>
+  new ManagedSocket(raw as unknown as RawSocket, principal, 'token', 'sessions', cap);
 
 describe('ManagedSocket', () => {
   it('sends each message as one JSON document per frame', () => {

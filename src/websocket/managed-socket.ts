@@ -4,7 +4,10 @@ import type { Principal } from '../auth/principal.js';
 export const CLOSE = { normal: 1000, goingAway: 1001, policy: 1008, internal: 1011, overloaded: 1013 } as const;
 
 /** The part of `ws` a managed socket uses (tests pass a stand-in). */
-export type RawSocket = Pick<WebSocket, 'send' | 'close' | 'terminate' | 'ping' | 'on' | 'bufferedAmount' | 'readyState'>;
+export type RawSocket = Pick<
+  WebSocket,
+  'send' | 'close' | 'terminate' | 'ping' | 'on' | 'bufferedAmount' | 'readyState'
+>;
 
 /**
  * One accepted WebSocket (api-contract §8.2): JSON documents one per frame, a bounded send
@@ -65,4 +68,6 @@ export class ManagedSocket {
 
 export const serialized = (message: unknown) => ({ serialized: JSON.stringify(message) });
 const isSerialized = (message: unknown): message is { serialized: string } =>
-  typeof message === 'object' && message !== null && typeof (message as { serialized?: unknown }).serialized === 'string';
+  typeof message === 'object' &&
+  message !== null &&
+  typeof (message as { serialized?: unknown }).serialized === 'string';

@@ -52,10 +52,13 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const endpoint of this.endpoints) this.metrics.websocketClients(endpoint.name, () => this.openSockets(endpoint.name));
-    this.adapterHost.httpAdapter.getHttpServer().on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      void this.upgrade(request, socket, head);
-    });
+    for (const endpoint of this.endpoints)
+      this.metrics.websocketClients(endpoint.name, () => this.openSockets(endpoint.name));
+    this.adapterHost.httpAdapter
+      .getHttpServer()
+      .on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        void this.upgrade(request, socket, head);
+      });
     this.timer = setInterval(() => void this.heartbeatRound(), this.settings.pingIntervalMs);
     this.timer.unref();
   }
@@ -104,7 +107,13 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
       await route.endpoint.prepare?.(context);
       admissions.set(request, admission);
       this.server.handleUpgrade(request, socket, head, (raw) => {
-        const managed = new ManagedSocket(raw, admission.principal, admission.token, route.endpoint.name, this.settings.maxBufferedBytes);
+        const managed = new ManagedSocket(
+          raw,
+          admission.principal,
+          admission.token,
+          route.endpoint.name,
+          this.settings.maxBufferedBytes,
+        );
         this.sockets.add(managed);
         managed.onClose(() => this.sockets.delete(managed));
         Promise.resolve(route.endpoint.open(managed, context)).catch((error: unknown) => {
@@ -121,7 +130,9 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
     for (const endpoint of this.endpoints) {
       const match = endpoint.path.exec(pathname);
       if (match) {
-        const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([key, value]) => [key, decodeURIComponent(value)]));
+        const params = Object.fromEntries(
+          Object.entries(match.groups ?? {}).map(([key, value]) => [key, decodeURIComponent(value)]),
+        );
         return { endpoint, params };
       }
     }
@@ -131,4 +142,3 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
 
 /** Admissions by request, for the subprotocol answer during the handshake. */
 const admissions = new WeakMap<IncomingMessage, WebSocketAdmission>();
-

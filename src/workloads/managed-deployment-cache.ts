@@ -19,7 +19,12 @@ export class ManagedDeploymentCache extends WatchCache<StoredDeployment> {
     super('deployments', {
       list: (query) => k8s.listDeployments(k8s.namespace, { ...query, labelSelector: MANAGED_SELECTOR }) as never,
       watch: (query, onEvent, onDone) =>
-        k8s.watch(k8s.deploymentsPath(k8s.namespace), { ...query, labelSelector: MANAGED_SELECTOR }, onEvent as never, onDone),
+        k8s.watch(
+          k8s.deploymentsPath(k8s.namespace),
+          { ...query, labelSelector: MANAGED_SELECTOR },
+          onEvent as never,
+          onDone,
+        ),
     });
   }
 }

@@ -43,7 +43,8 @@ export class SessionReconcileScheduler implements OnApplicationBootstrap, OnAppl
         if (type !== 'deleted') this.loop.enqueue(object.metadata.name);
       }),
       this.templates.subscribe(({ object }) => {
-        for (const session of this.sessions.list()) if (session.spec.template === object.metadata.name) this.loop.enqueue(session.metadata.name);
+        for (const session of this.sessions.list())
+          if (session.spec.template === object.metadata.name) this.loop.enqueue(session.metadata.name);
       }),
       this.deployments.subscribe(({ object }) => {
         const session = object.metadata.labels?.[SESSION_LABEL];

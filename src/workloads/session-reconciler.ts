@@ -18,12 +18,7 @@ import {
   desiredStatus,
   statusPatch,
 } from './session-status.js';
-import {
-  SessionWorkloadBuilder,
-  deploymentPort,
-  sessionPort,
-  sessionUrl,
-} from './session-workload.builder.js';
+import { SessionWorkloadBuilder, deploymentPort, sessionPort, sessionUrl } from './session-workload.builder.js';
 import { SESSION_LABEL } from '../kubernetes/labels.js';
 
 /** A previous Deployment is still being deleted (terminated → running quickly): look again soon. */
@@ -75,7 +70,9 @@ export class SessionReconciler {
     const settings = this.platform.settings();
     const builder = new SessionWorkloadBuilder(session, this.k8s.namespace, settings);
     const pass =
-      session.spec.state === 'terminated' ? await this.removeWorkload(session, builder) : await this.ensureWorkload(session, builder, settings);
+      session.spec.state === 'terminated'
+        ? await this.removeWorkload(session, builder)
+        : await this.ensureWorkload(session, builder, settings);
     const patch = statusPatch(session.status, desiredStatus(session, pass.observation, new Date()));
     if (patch) {
       try {
@@ -96,12 +93,19 @@ export class SessionReconciler {
     }
   }
 
-  private async ensureWorkload(session: SessionResource, builder: SessionWorkloadBuilder, settings: PlatformSettings): Promise<WorkloadPass> {
+  private async ensureWorkload(
+    session: SessionResource,
+    builder: SessionWorkloadBuilder,
+    settings: PlatformSettings,
+  ): Promise<WorkloadPass> {
     const namespace = this.k8s.namespace;
     const replicas = session.spec.state === 'running' ? 1 : 0;
     const existing = await this.k8s.getDeployment(namespace, builder.name);
     const { check: template, resource: templateResource } = await this.resolveTemplate(session);
-    const withoutWorkload = (homeVolume: HomeVolumeCheck, workload: WorkloadCheck = { outcome: 'blocked' }): WorkloadPass => ({
+    const withoutWorkload = (
+      homeVolume: HomeVolumeCheck,
+      workload: WorkloadCheck = { outcome: 'blocked' },
+    ): WorkloadPass => ({
       observation: { template, homeVolume, workload, readyPodName: '', url: '' },
     });
 
@@ -110,13 +114,19 @@ export class SessionReconciler {
       return { ...withoutWorkload({ outcome: 'unchecked' }, waiting), result: { requeueAfterMs: DELETION_RECHECK_MS } };
     }
     // Without a Deployment yet, a missing or invalid Template stops everything (§6.1).
-    if (!existing && (template.outcome !== 'found' || !templateResource)) return withoutWorkload({ outcome: 'unchecked' });
+    if (!existing && (template.outcome !== 'found' || !templateResource))
+      return withoutWorkload({ outcome: 'unchecked' });
 
     const homeVolume = await this.ensureHomeVolume(session, builder);
-    if (!existing && (homeVolume.outcome === 'createFailed' || homeVolume.outcome === 'quotaExceeded')) return withoutWorkload(homeVolume);
+    if (!existing && (homeVolume.outcome === 'createFailed' || homeVolume.outcome === 'quotaExceeded'))
+      return withoutWorkload(homeVolume);
 
-    const deployment = await this.createOrAdopt(session, 'Deployment', existing, () => this.k8s.getDeployment(namespace, builder.name), () =>
-      this.k8s.createDeployment(namespace, builder.deployment(templateResource!.spec, replicas)),
+    const deployment = await this.createOrAdopt(
+      session,
+      'Deployment',
+      existing,
+      () => this.k8s.getDeployment(namespace, builder.name),
+      () => this.k8s.createDeployment(namespace, builder.deployment(templateResource!.spec, replicas)),
     );
     if (!deployment.ok) return withoutWorkload(homeVolume, { outcome: 'createFailed', message: deployment.message });
 
@@ -128,13 +138,19 @@ export class SessionReconciler {
 
     // The Service follows the port the Deployment was built with, not a later Template.
     const port = deploymentPort(deployment.object) ?? sessionPort(templateResource?.spec ?? {});
-    const service = await this.ensureOwned(session, 'Service', () => this.k8s.getService(namespace, builder.name), () =>
-      this.k8s.createService(namespace, builder.service(port)),
+    const service = await this.ensureOwned(
+      session,
+      'Service',
+      () => this.k8s.getService(namespace, builder.name),
+      () => this.k8s.createService(namespace, builder.service(port)),
     );
     if (!service.ok) return withoutWorkload(homeVolume, { outcome: 'createFailed', message: service.message });
     if (settings.ingress.enabled) {
-      const ingress = await this.ensureOwned(session, 'Ingress', () => this.k8s.getIngress(namespace, builder.name), () =>
-        this.k8s.createIngress(namespace, builder.ingress()),
+      const ingress = await this.ensureOwned(
+        session,
+        'Ingress',
+        () => this.k8s.getIngress(namespace, builder.name),
+        () => this.k8s.createIngress(namespace, builder.ingress()),
       );
       if (!ingress.ok) return withoutWorkload(homeVolume, { outcome: 'createFailed', message: ingress.message });
     }
@@ -168,16 +184,36 @@ export class SessionReconciler {
   private async removeWorkload(session: SessionResource, builder: SessionWorkloadBuilder): Promise<WorkloadPass> {
     const namespace = this.k8s.namespace;
     const name = builder.name;
-    await this.deleteOwned(session, () => this.k8s.getDeployment(namespace, name), () => this.k8s.deleteDeployment(namespace, name));
-    await this.deleteOwned(session, () => this.k8s.getService(namespace, name), () => this.k8s.deleteService(namespace, name));
-    await this.deleteOwned(session, () => this.k8s.getIngress(namespace, name), () => this.k8s.deleteIngress(namespace, name));
+    await this.deleteOwned(
+      session,
+      () => this.k8s.getDeployment(namespace, name),
+      () => this.k8s.deleteDeployment(namespace, name),
+    );
+    await this.deleteOwned(
+      session,
+      () => this.k8s.getService(namespace, name),
+      () => this.k8s.deleteService(namespace, name),
+    );
+    await this.deleteOwned(
+      session,
+      () => this.k8s.getIngress(namespace, name),
+      () => this.k8s.deleteIngress(namespace, name),
+    );
     return {
-      observation: { template: undefined, homeVolume: { outcome: 'unchecked' }, workload: { outcome: 'removed' }, readyPodName: '', url: '' },
+      observation: {
+        template: undefined,
+        homeVolume: { outcome: 'unchecked' },
+        workload: { outcome: 'removed' },
+        readyPodName: '',
+        url: '',
+      },
     };
   }
 
   /** Fresh GET: a cached Template could be older than the one a user just created. */
-  private async resolveTemplate(session: SessionResource): Promise<{ check: TemplateCheck; resource?: TemplateResource }> {
+  private async resolveTemplate(
+    session: SessionResource,
+  ): Promise<{ check: TemplateCheck; resource?: TemplateResource }> {
     try {
       const resource = await this.k8s.templates.get(session.spec.template);
       if (resource.status?.valid === false) {
@@ -206,7 +242,8 @@ export class SessionReconciler {
     } catch (error) {
       // Another session of the same user created it in between: shared, so that is fine.
       if (error instanceof KubernetesAlreadyExistsError) return { outcome: 'present' };
-      if (isRejection(error)) return { outcome: 'createFailed', message: `Home volume ${name} could not be created: ${error.message}` };
+      if (isRejection(error))
+        return { outcome: 'createFailed', message: `Home volume ${name} could not be created: ${error.message}` };
       throw error;
     }
   }

@@ -4,10 +4,7 @@ import type { Condition, SessionPhase, SessionResource, SessionStatus } from '..
 export const STATE_REASON_ANNOTATION = 'streamspace.io/state-reason';
 
 /** What the reconciler found for the session's Template (not looked at when terminated). */
-export type TemplateCheck =
-  | { outcome: 'found' }
-  | { outcome: 'notFound' }
-  | { outcome: 'invalid'; message: string };
+export type TemplateCheck = { outcome: 'found' } | { outcome: 'notFound' } | { outcome: 'invalid'; message: string };
 
 /** The home volume: present, not wanted, could not or may not be created, or not looked at this pass. */
 export type HomeVolumeCheck =
@@ -49,7 +46,9 @@ export interface SessionObservation {
 }
 
 /** The status fields the workload reconciler owns; never `lastActivity`. */
-export type OwnedStatus = Required<Pick<SessionStatus, 'phase' | 'podName' | 'url' | 'message' | 'observedGeneration' | 'conditions'>>;
+export type OwnedStatus = Required<
+  Pick<SessionStatus, 'phase' | 'podName' | 'url' | 'message' | 'observedGeneration' | 'conditions'>
+>;
 
 type ConditionType = 'TemplateResolved' | 'HomeVolumeReady' | 'WorkloadReady';
 type ConditionUpdate = Pick<Condition, 'status' | 'reason' | 'message'>;
@@ -82,7 +81,11 @@ function templateCondition(session: SessionResource, check: TemplateCheck): Cond
     case 'notFound':
       return { status: 'False', reason: 'TemplateNotFound', message: `Template '${name}' not found` };
     case 'invalid':
-      return { status: 'False', reason: 'TemplateInvalid', message: `Template '${name}' is not valid: ${check.message}` };
+      return {
+        status: 'False',
+        reason: 'TemplateInvalid',
+        message: `Template '${name}' is not valid: ${check.message}`,
+      };
   }
 }
 
@@ -146,7 +149,12 @@ function decidePhase(session: SessionResource, seen: SessionObservation): PhaseD
     const cause =
       (seen.template && seen.template.outcome !== 'found' ? templateCondition(session, seen.template) : undefined) ??
       homeVolumeCondition(seen.homeVolume);
-    return { phase: 'Failed', message: cause?.message ?? 'Session workload could not be created', podName: '', url: previousUrl };
+    return {
+      phase: 'Failed',
+      message: cause?.message ?? 'Session workload could not be created',
+      podName: '',
+      url: previousUrl,
+    };
   }
 
   if (session.spec.state === 'hibernated') {
@@ -155,7 +163,7 @@ function decidePhase(session: SessionResource, seen: SessionObservation): PhaseD
     return {
       // While pods are still terminating the previous phase stands (§6.1).
       phase: scaledDown ? 'Hibernated' : previousPhase,
-      message: scaledDown ? stateMessage(session, 'Hibernated') : session.status?.message ?? 'Hibernating',
+      message: scaledDown ? stateMessage(session, 'Hibernated') : (session.status?.message ?? 'Hibernating'),
       workload: scaledToZero,
       podName: '',
       url: seen.url,
@@ -206,7 +214,9 @@ function mergeConditions(
     if (!update) continue;
     const before = byType.get(type);
     const lastTransitionTime =
-      before && before.status === update.status && before.lastTransitionTime ? before.lastTransitionTime : now.toISOString();
+      before && before.status === update.status && before.lastTransitionTime
+        ? before.lastTransitionTime
+        : now.toISOString();
     byType.set(type, { type, ...update, lastTransitionTime, observedGeneration: generation });
   }
   const known = CONDITION_ORDER.flatMap((type) => (byType.has(type) ? [byType.get(type)!] : []));
@@ -234,12 +244,16 @@ export function desiredStatus(session: SessionResource, seen: SessionObservation
 }
 
 function sameConditions(a: Condition[] | undefined, b: Condition[]): boolean {
-  const key = (c: Condition) => [c.type, c.status, c.reason, c.message, c.lastTransitionTime, c.observedGeneration].join('\u0000');
+  const key = (c: Condition) =>
+    [c.type, c.status, c.reason, c.message, c.lastTransitionTime, c.observedGeneration].join('\u0000');
   return (a ?? []).length === b.length && b.every((c, i) => key((a ?? [])[i]) === key(c));
 }
 
 /** A merge patch of the owned fields that differ, or undefined when the status is already right. */
-export function statusPatch(current: SessionStatus | undefined, desired: OwnedStatus): MergePatch<SessionStatus> | undefined {
+export function statusPatch(
+  current: SessionStatus | undefined,
+  desired: OwnedStatus,
+): MergePatch<SessionStatus> | undefined {
   const patch: MergePatch<SessionStatus> = {};
   for (const field of ['phase', 'podName', 'url', 'message', 'observedGeneration'] as const) {
     if (current?.[field] !== desired[field]) (patch as Record<string, unknown>)[field] = desired[field];

@@ -6,7 +6,13 @@ import { SessionWorkloadBuilder, deploymentPort, sessionPort, sessionUrl } from 
 /** The contract defaults of §6.8, changed as a test needs. */
 function settings(change: (s: PlatformSettings) => void = () => undefined): PlatformSettings {
   const defaults: PlatformSettings = {
-    session: { defaultIdleTimeout: '30m', defaultMaxSessionDuration: '8h', enableAutoHibernation: true, autoHibernateDelay: '30m', urlTemplate: '' },
+    session: {
+      defaultIdleTimeout: '30m',
+      defaultMaxSessionDuration: '8h',
+      enableAutoHibernation: true,
+      autoHibernateDelay: '30m',
+      urlTemplate: '',
+    },
     resources: { defaultMemory: '2Gi', defaultCpu: '1000m' },
     quota: {
       maxSessions: 5,
@@ -52,7 +58,9 @@ describe('sessionPort', () => {
   });
 
   it('falls back to the first declared port when VNC is off', () => {
-    expect(sessionPort({ vnc: { enabled: false, port: 5901 }, ports: [{ containerPort: 8080 }, { containerPort: 9090 }] })).toBe(8080);
+    expect(
+      sessionPort({ vnc: { enabled: false, port: 5901 }, ports: [{ containerPort: 8080 }, { containerPort: 9090 }] }),
+    ).toBe(8080);
   });
 
   it('defaults to 3000 when nothing is declared', () => {
@@ -63,12 +71,15 @@ describe('sessionPort', () => {
 
 describe('sessionUrl', () => {
   it('derives the URL from the ingress scheme and domain by default', () => {
-    expect(sessionUrl(session(), 'streamspace', 3000, settings())).toBe('https://alice-firefox-1a2b3c4d.streamspace.local/');
+    expect(sessionUrl(session(), 'streamspace', 3000, settings())).toBe(
+      'https://alice-firefox-1a2b3c4d.streamspace.local/',
+    );
   });
 
   it('expands every placeholder of the platform URL template', () => {
     const custom = settings((s) => {
-      s.session.urlTemplate = 'http://gw.example/{namespace}/{name}?u={user}&t={template}&p={port}&d={domain}&again={name}';
+      s.session.urlTemplate =
+        'http://gw.example/{namespace}/{name}?u={user}&t={template}&p={port}&d={domain}&again={name}';
       s.ingress.domain = 'apps.example';
     });
     expect(sessionUrl(session(), 'ns1', 5901, custom)).toBe(
@@ -97,7 +108,12 @@ describe('SessionWorkloadBuilder', () => {
 
   it('builds the Deployment of §5.6: selector on the session only, Recreate, hardened pod with home and shm volumes', () => {
     const deployment = new SessionWorkloadBuilder(session(), 'streamspace', settings()).deployment(firefox, 1);
-    expect(deployment.metadata).toEqual({ name: 'ss-alice-firefox-1a2b3c4d', namespace: 'streamspace', labels: commonLabels, ownerReferences: [owner] });
+    expect(deployment.metadata).toEqual({
+      name: 'ss-alice-firefox-1a2b3c4d',
+      namespace: 'streamspace',
+      labels: commonLabels,
+      ownerReferences: [owner],
+    });
     expect(deployment.spec?.replicas).toBe(1);
     expect(deployment.spec?.selector).toEqual({ matchLabels: { 'streamspace.io/session': 'alice-firefox-1a2b3c4d' } });
     expect(deployment.spec?.strategy).toEqual({ type: 'Recreate' });
@@ -127,7 +143,11 @@ describe('SessionWorkloadBuilder', () => {
   });
 
   it('leaves out the home volume when the session has no persistent home, and starts hibernated sessions at 0', () => {
-    const deployment = new SessionWorkloadBuilder(session({ persistentHome: false }), 'streamspace', settings()).deployment(firefox, 0);
+    const deployment = new SessionWorkloadBuilder(
+      session({ persistentHome: false }),
+      'streamspace',
+      settings(),
+    ).deployment(firefox, 0);
     expect(deployment.spec?.replicas).toBe(0);
     const pod = deployment.spec!.template.spec!;
     expect(pod.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } }]);
@@ -136,13 +156,19 @@ describe('SessionWorkloadBuilder', () => {
 
   it('writes integer quantities as strings', () => {
     const spec = session({ resources: { requests: { cpu: 2 as unknown as string } } });
-    const container = new SessionWorkloadBuilder(spec, 'streamspace', settings()).deployment(firefox, 1).spec!.template.spec!.containers[0];
+    const container = new SessionWorkloadBuilder(spec, 'streamspace', settings()).deployment(firefox, 1).spec!.template
+      .spec!.containers[0];
     expect(container.resources).toEqual({ requests: { cpu: '2' } });
   });
 
   it('builds a ClusterIP Service on the session port, selecting the session pods', () => {
     const service = new SessionWorkloadBuilder(session(), 'streamspace', settings()).service(5901);
-    expect(service.metadata).toEqual({ name: 'ss-alice-firefox-1a2b3c4d', namespace: 'streamspace', labels: commonLabels, ownerReferences: [owner] });
+    expect(service.metadata).toEqual({
+      name: 'ss-alice-firefox-1a2b3c4d',
+      namespace: 'streamspace',
+      labels: commonLabels,
+      ownerReferences: [owner],
+    });
     expect(service.spec).toEqual({
       type: 'ClusterIP',
       selector: { 'streamspace.io/session': 'alice-firefox-1a2b3c4d' },
@@ -159,7 +185,13 @@ describe('SessionWorkloadBuilder', () => {
         {
           host: 'alice-firefox-1a2b3c4d.streamspace.local',
           http: {
-            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'ss-alice-firefox-1a2b3c4d', port: { name: 'http' } } } }],
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: 'ss-alice-firefox-1a2b3c4d', port: { name: 'http' } } },
+              },
+            ],
           },
         },
       ],
@@ -173,7 +205,9 @@ describe('SessionWorkloadBuilder', () => {
     });
     const ingress = new SessionWorkloadBuilder(session(), 'streamspace', tls).ingress();
     expect(ingress.spec?.ingressClassName).toBe('nginx');
-    expect(ingress.spec?.tls).toEqual([{ hosts: ['alice-firefox-1a2b3c4d.streamspace.local'], secretName: 'wildcard-tls' }]);
+    expect(ingress.spec?.tls).toEqual([
+      { hosts: ['alice-firefox-1a2b3c4d.streamspace.local'], secretName: 'wildcard-tls' },
+    ]);
   });
 
   it('builds the shared home claim from the storage settings, without an owner', () => {
@@ -186,9 +220,17 @@ describe('SessionWorkloadBuilder', () => {
     expect(claim.metadata).toEqual({
       name: 'home-alice',
       namespace: 'streamspace',
-      labels: { 'app.kubernetes.io/name': 'streamspace-home', 'app.kubernetes.io/managed-by': 'streamspace-api', 'streamspace.io/user': 'Alice' },
+      labels: {
+        'app.kubernetes.io/name': 'streamspace-home',
+        'app.kubernetes.io/managed-by': 'streamspace-api',
+        'streamspace.io/user': 'Alice',
+      },
     });
-    expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: 'fast' });
+    expect(claim.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '10Gi' } },
+      storageClassName: 'fast',
+    });
     expect(new SessionWorkloadBuilder(session(), 'streamspace', settings()).homeVolumeClaim().spec).toEqual({
       accessModes: ['ReadWriteMany'],
       resources: { requests: { storage: '50Gi' } },

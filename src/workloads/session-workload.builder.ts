@@ -34,7 +34,12 @@ export function deploymentPort(deployment: V1Deployment): number | undefined {
 }
 
 /** Browser URL of a session (§5.6): the platform URL template, else the session's Ingress host. */
-export function sessionUrl(session: SessionResource, namespace: string, port: number, settings: PlatformSettings): string {
+export function sessionUrl(
+  session: SessionResource,
+  namespace: string,
+  port: number,
+  settings: PlatformSettings,
+): string {
   const { urlTemplate } = settings.session;
   const { scheme, domain } = settings.ingress;
   if (!urlTemplate) return `${scheme}://${session.metadata.name}.${domain}/`;
@@ -161,7 +166,12 @@ export class SessionWorkloadBuilder {
     return {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: this.name, namespace: this.namespace, labels: this.labels(), ownerReferences: [this.ownerReference()] },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: this.labels(),
+        ownerReferences: [this.ownerReference()],
+      },
       spec: {
         type: 'ClusterIP',
         selector: { [SESSION_LABEL]: this.session.metadata.name },
@@ -176,14 +186,21 @@ export class SessionWorkloadBuilder {
     return {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: this.name, namespace: this.namespace, labels: this.labels(), ownerReferences: [this.ownerReference()] },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: this.labels(),
+        ownerReferences: [this.ownerReference()],
+      },
       spec: {
         ...(className ? { ingressClassName: className } : {}),
         rules: [
           {
             host,
             http: {
-              paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.name, port: { name: PORT_NAME } } } }],
+              paths: [
+                { path: '/', pathType: 'Prefix', backend: { service: { name: this.name, port: { name: PORT_NAME } } } },
+              ],
             },
           },
         ],

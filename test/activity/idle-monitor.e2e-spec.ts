@@ -53,9 +53,14 @@ describe('the idle monitor (§6.5)', () => {
 
   it('leaves an idle session alone while a connection is live, and a heartbeat resets the clock', async () => {
     const { user, name } = await newSession();
-    const { connectionId } = (await request(url).get(`/api/v1/sessions/${name}/connect`).set('Authorization', user.bearer).expect(200)).body;
+    const { connectionId } = (
+      await request(url).get(`/api/v1/sessions/${name}/connect`).set('Authorization', user.bearer).expect(200)
+    ).body;
     clock.advance(20 * MINUTE);
-    await request(url).post(`/api/v1/sessions/${name}/heartbeat?connectionId=${connectionId}`).set('Authorization', user.bearer).expect(200);
+    await request(url)
+      .post(`/api/v1/sessions/${name}/heartbeat?connectionId=${connectionId}`)
+      .set('Authorization', user.bearer)
+      .expect(200);
     clock.advance(20 * MINUTE);
     // 40 minutes since connect, 20 since the heartbeat: still active.
     await db.query('UPDATE connections SET last_heartbeat = $2 WHERE id = $1', [connectionId, clock.now()]);
@@ -75,7 +80,9 @@ describe('the idle monitor (§6.5)', () => {
 
   it('hibernates a session past its maximum duration even while connected, closing its connections', async () => {
     const { user, name } = await newSession({ maxSessionDuration: '1h' });
-    const { connectionId } = (await request(url).get(`/api/v1/sessions/${name}/connect`).set('Authorization', user.bearer).expect(200)).body;
+    const { connectionId } = (
+      await request(url).get(`/api/v1/sessions/${name}/connect`).set('Authorization', user.bearer).expect(200)
+    ).body;
     clock.advance(61 * MINUTE);
     await db.query('UPDATE connections SET last_heartbeat = $2 WHERE id = $1', [connectionId, clock.now()]);
     expect(await monitor.tick()).toContain(name);
@@ -87,7 +94,11 @@ describe('the idle monitor (§6.5)', () => {
   it('skips a candidate that changed before it acted', async () => {
     const { user, name } = await newSession();
     clock.advance(31 * MINUTE);
-    await request(url).patch(`/api/v1/sessions/${name}`).set('Authorization', user.bearer).send({ state: 'terminated' }).expect(202);
+    await request(url)
+      .patch(`/api/v1/sessions/${name}`)
+      .set('Authorization', user.bearer)
+      .send({ state: 'terminated' })
+      .expect(202);
     expect(await monitor.tick()).not.toContain(name);
     expect((await stateOf(name)).reason).toBe('user');
   });

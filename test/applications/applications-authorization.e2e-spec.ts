@@ -16,13 +16,28 @@ const ROUTES: Route[] = [
   { method: 'get', path: () => '/applications', role: 'operator' },
   { method: 'get', path: () => '/applications/user', role: 'user' },
   { method: 'get', path: (id) => `/applications/${id}`, role: 'operator' },
-  { method: 'put', path: (id) => `/applications/${id}`, body: () => ({ configuration: { checked: true } }), role: 'operator' },
+  {
+    method: 'put',
+    path: (id) => `/applications/${id}`,
+    body: () => ({ configuration: { checked: true } }),
+    role: 'operator',
+  },
   { method: 'put', path: (id) => `/applications/${id}/enabled`, body: () => ({ enabled: true }), role: 'operator' },
   { method: 'get', path: (id) => `/applications/${id}/config`, role: 'operator' },
   { method: 'get', path: (id) => `/applications/${id}/icon`, role: 'user' },
   { method: 'get', path: (id) => `/applications/${id}/groups`, role: 'operator' },
-  { method: 'post', path: (id) => `/applications/${id}/groups`, body: (groupId) => ({ groupId, accessLevel: 'view' }), role: 'operator' },
-  { method: 'put', path: (id, groupId) => `/applications/${id}/groups/${groupId}`, body: () => ({ accessLevel: 'launch' }), role: 'operator' },
+  {
+    method: 'post',
+    path: (id) => `/applications/${id}/groups`,
+    body: (groupId) => ({ groupId, accessLevel: 'view' }),
+    role: 'operator',
+  },
+  {
+    method: 'put',
+    path: (id, groupId) => `/applications/${id}/groups/${groupId}`,
+    body: () => ({ accessLevel: 'launch' }),
+    role: 'operator',
+  },
   { method: 'delete', path: (id, groupId) => `/applications/${id}/groups/${groupId}`, role: 'operator' },
   { method: 'delete', path: (id) => `/applications/${id}`, role: 'operator' },
 ];
@@ -34,7 +49,9 @@ describe('who may call the application routes (§2.1, §3.7)', () => {
   let firefox: number;
 
   const call = (route: Route, account: TestAccount | undefined, id: string) => {
-    const pending = request(env.url)[route.method](`/api/v1${route.path(id, groupId)}`).redirects(0);
+    const pending = request(env.url)
+      [route.method](`/api/v1${route.path(id, groupId)}`)
+      .redirects(0);
     if (account) pending.set('Authorization', account.bearer);
     return route.body ? pending.send(route.body(groupId)) : pending;
   };
@@ -60,14 +77,18 @@ describe('who may call the application routes (§2.1, §3.7)', () => {
     const application = await installApplication(env, accounts.operator, { catalogTemplateId: firefox });
     for (const route of ROUTES.filter((r) => r.role === 'operator')) {
       for (const id of [application.id, '00000000-0000-0000-0000-000000000000'])
-        await call(route, accounts.user, id).expect(403, { error: 'Insufficient permissions', message: 'This action requires the operator or admin role' });
+        await call(route, accounts.user, id).expect(403, {
+          error: 'Insufficient permissions',
+          message: 'This action requires the operator or admin role',
+        });
     }
     await request(env.url)
       .post('/api/v1/applications')
       .set('Authorization', accounts.user.bearer)
       .send({ catalogTemplateId: firefox })
       .expect(403);
-    for (const route of ROUTES.filter((r) => r.role === 'user')) expect((await call(route, accounts.user, application.id)).status).toBeLessThan(400);
+    for (const route of ROUTES.filter((r) => r.role === 'user'))
+      expect((await call(route, accounts.user, application.id)).status).toBeLessThan(400);
   });
 
   it.each(['operator', 'admin'] as const)('lets an %s use every route', async (role) => {

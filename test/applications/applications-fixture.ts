@@ -55,14 +55,29 @@ export async function catalogId(env: ApplicationsApp, name: string): Promise<num
 export async function installApplication(env: ApplicationsApp, account: TestAccount, body: object) {
   const response = await request(env.url).post('/api/v1/applications').set('Authorization', account.bearer).send(body);
   expect(response.status).toBe(201);
-  return response.body as { id: string; name: string; templateName: string; displayName: string; installStatus: string };
+  return response.body as {
+    id: string;
+    name: string;
+    templateName: string;
+    displayName: string;
+    installStatus: string;
+  };
 }
 
 /** Waits for the reconciler to report the application installed; returns its Template. */
-export async function installedTemplate(env: ApplicationsApp, application: { id: string; templateName: string }): Promise<TemplateResource> {
-  return eventually(async () => {
-    const [row] = await env.db.query('SELECT install_status FROM installed_applications WHERE id = $1', [application.id]);
-    expect(row.install_status).toBe('installed');
-    return env.k8s.templates.get(application.templateName);
-  }, 30_000, 200);
+export async function installedTemplate(
+  env: ApplicationsApp,
+  application: { id: string; templateName: string },
+): Promise<TemplateResource> {
+  return eventually(
+    async () => {
+      const [row] = await env.db.query('SELECT install_status FROM installed_applications WHERE id = $1', [
+        application.id,
+      ]);
+      expect(row.install_status).toBe('installed');
+      return env.k8s.templates.get(application.templateName);
+    },
+    30_000,
+    200,
+  );
 }

@@ -5,7 +5,13 @@ import { KubernetesNotFoundError } from '../../src/kubernetes/kubernetes-errors.
 import { createAccount, type TestAccount, uniqueName } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';
 import { kubectl } from '../support/kubectl.js';
-import { type ApplicationsApp, catalogId, installApplication, installedTemplate, startApplicationsApp } from './applications-fixture.js';
+import {
+  type ApplicationsApp,
+  catalogId,
+  installApplication,
+  installedTemplate,
+  startApplicationsApp,
+} from './applications-fixture.js';
 
 const NOT_FOUND = { error: 'Application not found', message: 'The application does not exist or was deleted' };
 
@@ -33,7 +39,11 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
 
   it('installs a catalog entry as a row plus an ApplicationInstall that becomes its own Ready Template', async () => {
     const before = await counts();
-    const application = await installApplication(env, operator, { catalogTemplateId: firefox, displayName: 'Team Firefox', configuration: { homepage: 'x' } });
+    const application = await installApplication(env, operator, {
+      catalogTemplateId: firefox,
+      displayName: 'Team Firefox',
+      configuration: { homepage: 'x' },
+    });
     expect(application).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       catalogTemplateId: firefox,
@@ -64,12 +74,23 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
       'streamspace.io/catalog-id': String(firefox),
       'streamspace.io/installed-by': operator.username,
     });
-    expect(install.spec).toMatchObject({ templateName: application.name, displayName: 'Team Firefox', catalogTemplateID: firefox, installedBy: operator.username });
+    expect(install.spec).toMatchObject({
+      templateName: application.name,
+      displayName: 'Team Firefox',
+      catalogTemplateID: firefox,
+      installedBy: operator.username,
+    });
     expect(JSON.parse(install.spec.manifest)).toMatchObject({ baseImage: 'lscr.io/linuxserver/firefox:latest' });
 
     const template = await installedTemplate(env, application);
     expect(template.metadata.ownerReferences).toEqual([
-      { apiVersion: 'stream.space/v1alpha1', kind: 'ApplicationInstall', name: application.id, uid: install.metadata.uid, controller: true },
+      {
+        apiVersion: 'stream.space/v1alpha1',
+        kind: 'ApplicationInstall',
+        name: application.id,
+        uid: install.metadata.uid,
+        controller: true,
+      },
     ]);
     expect(template.metadata.labels).toEqual({
       'app.kubernetes.io/managed-by': 'streamspace-api',
@@ -77,7 +98,11 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
       'streamspace.io/application-install': application.id,
       'streamspace.io/installed-by': operator.username,
     });
-    expect(template.spec).toMatchObject({ displayName: 'Team Firefox', baseImage: 'lscr.io/linuxserver/firefox:latest', vnc: { enabled: true, port: 3000 } });
+    expect(template.spec).toMatchObject({
+      displayName: 'Team Firefox',
+      baseImage: 'lscr.io/linuxserver/firefox:latest',
+      vnc: { enabled: true, port: 3000 },
+    });
     const ready = await env.k8s.applicationInstalls.get(application.id);
     expect(ready.status).toMatchObject({
       phase: 'Ready',
@@ -86,7 +111,10 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
       templateNamespace: env.namespace,
       observedGeneration: ready.metadata.generation,
     });
-    const { body } = await request(env.url).get(`/api/v1/applications/${application.id}`).set('Authorization', operator.bearer).expect(200);
+    const { body } = await request(env.url)
+      .get(`/api/v1/applications/${application.id}`)
+      .set('Authorization', operator.bearer)
+      .expect(200);
     expect(body).toMatchObject({ installStatus: 'installed', installMessage: 'Template ready' });
 
     // Settled: further passes write nothing.
@@ -109,14 +137,27 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
     await installedTemplate(env, first);
     await installedTemplate(env, second);
 
-    await request(env.url).delete(`/api/v1/applications/${first.id}`).set('Authorization', operator.bearer).expect(200, { message: 'Application deleted successfully' });
+    await request(env.url)
+      .delete(`/api/v1/applications/${first.id}`)
+      .set('Authorization', operator.bearer)
+      .expect(200, { message: 'Application deleted successfully' });
     await expect(env.k8s.applicationInstalls.get(first.id)).rejects.toBeInstanceOf(KubernetesNotFoundError);
     expect(await env.db.query('SELECT id FROM installed_applications WHERE id = $1', [first.id])).toEqual([]);
-    await request(env.url).get(`/api/v1/applications/${first.id}`).set('Authorization', operator.bearer).expect(404, NOT_FOUND);
+    await request(env.url)
+      .get(`/api/v1/applications/${first.id}`)
+      .set('Authorization', operator.bearer)
+      .expect(404, NOT_FOUND);
     // The garbage collector removes the owned Template.
-    await eventually(() => expect(env.k8s.templates.get(first.templateName)).rejects.toBeInstanceOf(KubernetesNotFoundError), 60_000, 500);
+    await eventually(
+      () => expect(env.k8s.templates.get(first.templateName)).rejects.toBeInstanceOf(KubernetesNotFoundError),
+      60_000,
+      500,
+    );
     expect((await env.k8s.templates.get(second.templateName)).metadata.name).toBe(second.templateName);
-    await request(env.url).delete(`/api/v1/applications/${first.id}`).set('Authorization', operator.bearer).expect(404, NOT_FOUND);
+    await request(env.url)
+      .delete(`/api/v1/applications/${first.id}`)
+      .set('Authorization', operator.bearer)
+      .expect(404, NOT_FOUND);
   });
 
   it('leaves sessions launched from an application running when it is uninstalled', async () => {
@@ -128,7 +169,10 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
       .send({ applicationId: application.id })
       .expect(202);
     expect(session).toMatchObject({ template: application.templateName, applicationId: application.id });
-    await request(env.url).delete(`/api/v1/applications/${application.id}`).set('Authorization', operator.bearer).expect(200);
+    await request(env.url)
+      .delete(`/api/v1/applications/${application.id}`)
+      .set('Authorization', operator.bearer)
+      .expect(200);
     expect((await env.k8s.sessions.get(session.name)).spec.state).toBe('running');
     const [row] = await env.db.query('SELECT application_id, deleted_at FROM sessions WHERE name = $1', [session.name]);
     expect(row).toEqual({ application_id: null, deleted_at: null });
@@ -139,11 +183,15 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
     const application = await installApplication(env, operator, { catalogTemplateId: firefox });
     const original = await installedTemplate(env, application);
     await kubectl(['delete', 'templates.stream.space', application.templateName, '-n', env.namespace]);
-    const recreated = await eventually(async () => {
-      const template = await env.k8s.templates.get(application.templateName);
-      expect(template.metadata.uid).not.toBe(original.metadata.uid);
-      return template;
-    }, 30_000, 200);
+    const recreated = await eventually(
+      async () => {
+        const template = await env.k8s.templates.get(application.templateName);
+        expect(template.metadata.uid).not.toBe(original.metadata.uid);
+        return template;
+      },
+      30_000,
+      200,
+    );
     expect(recreated.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'ApplicationInstall', name: application.id });
     await installedTemplate(env, application);
   });
@@ -156,9 +204,18 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
       .set('Authorization', operator.bearer)
       .send({ displayName: 'Renamed Fox', configuration: { theme: 'dark' }, name: 'ignored' })
       .expect(200);
-    expect(body).toMatchObject({ id: application.id, displayName: 'Renamed Fox', configuration: { theme: 'dark' }, name: application.name });
+    expect(body).toMatchObject({
+      id: application.id,
+      displayName: 'Renamed Fox',
+      configuration: { theme: 'dark' },
+      name: application.name,
+    });
     expect((await env.k8s.applicationInstalls.get(application.id)).spec.displayName).toBe('Renamed Fox');
-    await eventually(async () => expect((await env.k8s.templates.get(application.templateName)).spec.displayName).toBe('Renamed Fox'), 30_000, 200);
+    await eventually(
+      async () => expect((await env.k8s.templates.get(application.templateName)).spec.displayName).toBe('Renamed Fox'),
+      30_000,
+      200,
+    );
   });
 
   it('reports a manifest that cannot become a Template as failed', async () => {
@@ -168,25 +225,49 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
       [name],
     );
     const application = await installApplication(env, operator, { catalogTemplateId: id });
-    await eventually(async () => {
-      const [row] = await env.db.query('SELECT install_status, install_message FROM installed_applications WHERE id = $1', [application.id]);
-      expect(row).toEqual({ install_status: 'failed', install_message: expect.stringMatching(/^Failed to parse manifest: baseImage: /) });
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        const [row] = await env.db.query(
+          'SELECT install_status, install_message FROM installed_applications WHERE id = $1',
+          [application.id],
+        );
+        expect(row).toEqual({
+          install_status: 'failed',
+          install_message: expect.stringMatching(/^Failed to parse manifest: baseImage: /),
+        });
+      },
+      30_000,
+      200,
+    );
     await expect(env.k8s.templates.get(application.templateName)).rejects.toBeInstanceOf(KubernetesNotFoundError);
   });
 
   it('marks the installation failed when a Template of that name belongs to something else', async () => {
     const templateName = uniqueName('squatted');
-    await env.k8s.templates.create({ metadata: { name: templateName }, spec: { displayName: 'Squatter', baseImage: 'x:1' } });
+    await env.k8s.templates.create({
+      metadata: { name: templateName },
+      spec: { displayName: 'Squatter', baseImage: 'x:1' },
+    });
     const installName = randomUUID();
     await env.k8s.applicationInstalls.create({
       metadata: { name: installName },
-      spec: { templateName, displayName: 'Claimant', manifest: JSON.stringify({ displayName: 'Claimant', baseImage: 'y:1' }) },
+      spec: {
+        templateName,
+        displayName: 'Claimant',
+        manifest: JSON.stringify({ displayName: 'Claimant', baseImage: 'y:1' }),
+      },
     });
-    await eventually(async () => {
-      const install = await env.k8s.applicationInstalls.get(installName);
-      expect(install.status).toMatchObject({ phase: 'Failed', message: `Template '${templateName}' already exists and is not managed by this installation` });
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        const install = await env.k8s.applicationInstalls.get(installName);
+        expect(install.status).toMatchObject({
+          phase: 'Failed',
+          message: `Template '${templateName}' already exists and is not managed by this installation`,
+        });
+      },
+      30_000,
+      200,
+    );
     expect((await env.k8s.templates.get(templateName)).spec.displayName).toBe('Squatter');
     await env.k8s.applicationInstalls.delete(installName);
     await env.k8s.templates.delete(templateName);
@@ -195,15 +276,21 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
   it('rolls the row back when Kubernetes refuses the ApplicationInstall', async () => {
     // A display name the ApplicationInstall schema refuses (over 128 characters).
     const name = uniqueName('longname');
-    const [{ id }] = await env.db.query(`INSERT INTO catalog_templates (name, display_name, manifest) VALUES ($1, $2, '{}') RETURNING id`, [
-      name,
-      'x'.repeat(200),
-    ]);
+    const [{ id }] = await env.db.query(
+      `INSERT INTO catalog_templates (name, display_name, manifest) VALUES ($1, $2, '{}') RETURNING id`,
+      [name, 'x'.repeat(200)],
+    );
     const before = await counts();
-    const { body } = await request(env.url).post('/api/v1/applications').set('Authorization', operator.bearer).send({ catalogTemplateId: id }).expect(400);
+    const { body } = await request(env.url)
+      .post('/api/v1/applications')
+      .set('Authorization', operator.bearer)
+      .send({ catalogTemplateId: id })
+      .expect(400);
     expect(body.error).toBe('Invalid resource');
     expect(await counts()).toEqual(before);
-    expect((await env.db.query('SELECT install_count FROM catalog_templates WHERE id = $1', [id]))[0].install_count).toBe(0);
+    expect(
+      (await env.db.query('SELECT install_count FROM catalog_templates WHERE id = $1', [id]))[0].install_count,
+    ).toBe(0);
   });
 
   it('deletes the ApplicationInstall and answers 503 when the commit fails', async () => {
@@ -239,15 +326,29 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
     [{ catalogTemplateId: 1, groupIds: ['not-a-uuid'] }, 400, 'Group not found'],
   ])('refuses %j with %i %s and writes nothing', async (body, status, error) => {
     const before = await counts();
-    const response = await request(env.url).post('/api/v1/applications').set('Authorization', operator.bearer).send(body).expect(status);
+    const response = await request(env.url)
+      .post('/api/v1/applications')
+      .set('Authorization', operator.bearer)
+      .send(body)
+      .expect(status);
     expect(response.body.error).toBe(error);
     expect(await counts()).toEqual(before);
   });
 
   it('words the refusals as the contract does', async () => {
-    const send = (body: object) => request(env.url).post('/api/v1/applications').set('Authorization', operator.bearer).send(body);
-    await send({ catalogTemplateId: firefox, platform: 'docker' }).expect(400, { error: 'Unsupported platform', message: 'Only the kubernetes platform is supported' });
-    await send({ catalogTemplateId: 999999 }).expect(400, { error: 'Catalog template not found', message: 'No catalog template with ID 999999' });
-    await send({ catalogTemplateId: firefox, groupIds: ['nope'] }).expect(400, { error: 'Group not found', message: 'No group with ID nope' });
+    const send = (body: object) =>
+      request(env.url).post('/api/v1/applications').set('Authorization', operator.bearer).send(body);
+    await send({ catalogTemplateId: firefox, platform: 'docker' }).expect(400, {
+      error: 'Unsupported platform',
+      message: 'Only the kubernetes platform is supported',
+    });
+    await send({ catalogTemplateId: 999999 }).expect(400, {
+      error: 'Catalog template not found',
+      message: 'No catalog template with ID 999999',
+    });
+    await send({ catalogTemplateId: firefox, groupIds: ['nope'] }).expect(400, {
+      error: 'Group not found',
+      message: 'No group with ID nope',
+    });
   });
 });

@@ -17,18 +17,27 @@ describe('applications with the reconciler switched off', () => {
   afterAll(() => env?.close());
 
   it('writes the ApplicationInstall but no Template, and mirrors the status another controller reports', async () => {
-    const application = await installApplication(env, operator, { catalogTemplateId: await catalogId(env, 'inkscape') });
+    const application = await installApplication(env, operator, {
+      catalogTemplateId: await catalogId(env, 'inkscape'),
+    });
     expect((await env.k8s.applicationInstalls.get(application.id)).spec.templateName).toBe(application.templateName);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     await expect(env.k8s.templates.get(application.templateName)).rejects.toBeInstanceOf(KubernetesNotFoundError);
     expect((await env.k8s.applicationInstalls.get(application.id)).status?.phase).toBeUndefined();
 
     await env.k8s.applicationInstalls.patchStatus(application.id, { phase: 'Creating', message: 'Working on it' });
-    const read = () => request(env.url).get(`/api/v1/applications/${application.id}`).set('Authorization', operator.bearer).expect(200);
-    await eventually(async () => expect((await read()).body).toMatchObject({ installStatus: 'creating', installMessage: 'Working on it' }));
+    const read = () =>
+      request(env.url).get(`/api/v1/applications/${application.id}`).set('Authorization', operator.bearer).expect(200);
+    await eventually(async () =>
+      expect((await read()).body).toMatchObject({ installStatus: 'creating', installMessage: 'Working on it' }),
+    );
     await env.k8s.applicationInstalls.patchStatus(application.id, { phase: 'Ready', message: 'Template ready' });
-    await eventually(async () => expect((await read()).body).toMatchObject({ installStatus: 'installed', installMessage: 'Template ready' }));
+    await eventually(async () =>
+      expect((await read()).body).toMatchObject({ installStatus: 'installed', installMessage: 'Template ready' }),
+    );
     await env.k8s.applicationInstalls.patchStatus(application.id, { phase: 'Failed', message: 'boom' });
-    await eventually(async () => expect((await read()).body).toMatchObject({ installStatus: 'failed', installMessage: 'boom' }));
+    await eventually(async () =>
+      expect((await read()).body).toMatchObject({ installStatus: 'failed', installMessage: 'boom' }),
+    );
   });
 });

@@ -24,7 +24,13 @@ describe('POST /api/v1/auth/login', () => {
       .send({ username: alice.username.toUpperCase(), password: alice.password })
       .expect(200);
     const { token, expiresAt, user } = response.body;
-    expect(user).toMatchObject({ id: alice.id, username: alice.username, role: 'user', provider: 'local', active: true });
+    expect(user).toMatchObject({
+      id: alice.id,
+      username: alice.username,
+      role: 'user',
+      provider: 'local',
+      active: true,
+    });
     expect(user.groups).toHaveLength(1);
     expect(user.quota).toBeUndefined();
     expect(user.passwordHash).toBeUndefined();
@@ -41,16 +47,30 @@ describe('POST /api/v1/auth/login', () => {
   });
 
   it('reports the previous login time and records this one', async () => {
-    const first = await request(url).post('/api/v1/auth/login').send({ username: alice.username, password: alice.password }).expect(200);
-    const second = await request(url).post('/api/v1/auth/login').send({ username: alice.username, password: alice.password }).expect(200);
+    const first = await request(url)
+      .post('/api/v1/auth/login')
+      .send({ username: alice.username, password: alice.password })
+      .expect(200);
+    const second = await request(url)
+      .post('/api/v1/auth/login')
+      .send({ username: alice.username, password: alice.password })
+      .expect(200);
     expect(second.body.user.lastLogin).not.toBeNull();
-    expect(new Date(second.body.user.lastLogin).getTime()).toBeGreaterThan(new Date(first.body.user.lastLogin ?? 0).getTime());
+    expect(new Date(second.body.user.lastLogin).getTime()).toBeGreaterThan(
+      new Date(first.body.user.lastLogin ?? 0).getTime(),
+    );
   });
 
   it('gives the same 401 for a wrong password and an unknown user', async () => {
     const invalid = { error: 'Invalid credentials', message: 'Invalid username or password' };
-    await request(url).post('/api/v1/auth/login').send({ username: alice.username, password: 'wrong-password-1' }).expect(401, invalid);
-    await request(url).post('/api/v1/auth/login').send({ username: 'nobody-here', password: 'whatever-123' }).expect(401, invalid);
+    await request(url)
+      .post('/api/v1/auth/login')
+      .send({ username: alice.username, password: 'wrong-password-1' })
+      .expect(401, invalid);
+    await request(url)
+      .post('/api/v1/auth/login')
+      .send({ username: 'nobody-here', password: 'whatever-123' })
+      .expect(401, invalid);
   });
 
   it('refuses the bootstrap admin while it has no password', async () => {
@@ -65,7 +85,10 @@ describe('POST /api/v1/auth/login', () => {
       .post('/api/v1/auth/login')
       .send({ username: bob.username, password: bob.password })
       .expect(403, { error: 'Account disabled', message: 'This account is disabled' });
-    await request(url).post('/api/v1/auth/login').send({ username: bob.username, password: 'not-his-password' }).expect(401);
+    await request(url)
+      .post('/api/v1/auth/login')
+      .send({ username: bob.username, password: 'not-his-password' })
+      .expect(401);
   });
 
   it('answers 400 when a field is missing, empty or not a string, or the body is not JSON', async () => {
@@ -90,9 +113,18 @@ describe('login throttling', () => {
   it('limits attempts per username, whatever the case, with 429 and Retry-After', async () => {
     const victim = await createAccount(app, url); // one attempt: the login inside createAccount
     await request(url).post('/api/v1/auth/login').send({ username: victim.username, password: 'guess-1' }).expect(401);
-    await request(url).post('/api/v1/auth/login').send({ username: victim.username.toUpperCase(), password: 'guess-2' }).expect(401);
-    const limited = await request(url).post('/api/v1/auth/login').send({ username: victim.username, password: victim.password }).expect(429);
-    expect(limited.body).toEqual({ error: 'Too many attempts', message: expect.stringMatching(/^Too many login attempts/) });
+    await request(url)
+      .post('/api/v1/auth/login')
+      .send({ username: victim.username.toUpperCase(), password: 'guess-2' })
+      .expect(401);
+    const limited = await request(url)
+      .post('/api/v1/auth/login')
+      .send({ username: victim.username, password: victim.password })
+      .expect(429);
+    expect(limited.body).toEqual({
+      error: 'Too many attempts',
+      message: expect.stringMatching(/^Too many login attempts/),
+    });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Another account from the same address is still served.
     await request(url).post('/api/v1/auth/login').send({ username: 'someone-else', password: 'guess-3' }).expect(401);
@@ -101,7 +133,9 @@ describe('login throttling', () => {
   it('limits attempts per client address across usernames', async () => {
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 6; attempt++) {
-      const response = await request(url).post('/api/v1/auth/login').send({ username: `spray-${attempt}`, password: 'guess' });
+      const response = await request(url)
+        .post('/api/v1/auth/login')
+        .send({ username: `spray-${attempt}`, password: 'guess' });
       statuses.push(response.status);
     }
     // 2 attempts were made by the previous test's other logins from this address (8 allowed in all).

@@ -25,7 +25,10 @@ describe('first-run setup of the bootstrap admin (§2.5, §3.1)', () => {
     cleanups.push(() => started.app.close());
     return { ...started, db };
   }
-  const setup = (url: string, body: unknown) => request(url).post('/api/v1/auth/setup').send(body as object);
+  const setup = (url: string, body: unknown) =>
+    request(url)
+      .post('/api/v1/auth/setup')
+      .send(body as object);
 
   it('is available once: validates in order, configures the admin, then refuses', async () => {
     const { url } = await freshServer();
@@ -39,9 +42,18 @@ describe('first-run setup of the bootstrap admin (§2.5, §3.1)', () => {
     const refusals: [unknown, string][] = [
       [{ password: GOOD.password }, 'Invalid request format'],
       [{ ...GOOD, passwordConfirm: 'something-else-entirely' }, 'Passwords do not match'],
-      [{ ...GOOD, password: 'short', passwordConfirm: 'short' }, 'password must be at least 12 characters long (NIST recommendation for admin accounts)'],
-      [{ ...GOOD, password: 'x'.repeat(129), passwordConfirm: 'x'.repeat(129) }, 'password must be 128 characters or less'],
-      [{ ...GOOD, password: 'password1234', passwordConfirm: 'password1234' }, 'password is too common - please choose a stronger password'],
+      [
+        { ...GOOD, password: 'short', passwordConfirm: 'short' },
+        'password must be at least 12 characters long (NIST recommendation for admin accounts)',
+      ],
+      [
+        { ...GOOD, password: 'x'.repeat(129), passwordConfirm: 'x'.repeat(129) },
+        'password must be 128 characters or less',
+      ],
+      [
+        { ...GOOD, password: 'password1234', passwordConfirm: 'password1234' },
+        'password is too common - please choose a stronger password',
+      ],
       [{ ...GOOD, email: `${'a'.repeat(250)}@x.io` }, 'email must be 254 characters or less (RFC 5321 limit)'],
       [{ ...GOOD, email: 'not-an-email' }, 'invalid email format'],
     ];
@@ -61,7 +73,11 @@ describe('first-run setup of the bootstrap admin (§2.5, §3.1)', () => {
       hint: 'Use the login page or password reset mechanism instead',
     });
     const status = await request(url).get('/api/v1/auth/setup/status').expect(200);
-    expect(status.body).toMatchObject({ setupRequired: false, hasPassword: true, message: 'Setup wizard disabled - admin account is already configured' });
+    expect(status.body).toMatchObject({
+      setupRequired: false,
+      hasPassword: true,
+      message: 'Setup wizard disabled - admin account is already configured',
+    });
   });
 
   it('lets exactly one of two racing setup requests win', async () => {
@@ -79,7 +95,11 @@ describe('first-run setup of the bootstrap admin (§2.5, §3.1)', () => {
     const { url, db } = await freshServer();
     await runAdminSql(db.url, `DELETE FROM users WHERE username = 'admin'`);
     const status = await request(url).get('/api/v1/auth/setup/status').expect(200);
-    expect(status.body).toMatchObject({ setupRequired: false, adminExists: false, message: 'Setup wizard unavailable - admin user not created yet (check database migration)' });
+    expect(status.body).toMatchObject({
+      setupRequired: false,
+      adminExists: false,
+      message: 'Setup wizard unavailable - admin user not created yet (check database migration)',
+    });
     await setup(url, GOOD).expect(403, {
       error: 'Setup wizard is not available - admin user not created yet',
       message: 'Setup wizard is not available - admin user not created yet',
@@ -105,6 +125,9 @@ describe('first-run setup of the bootstrap admin (§2.5, §3.1)', () => {
     const reset = await startTestApp({ DATABASE_URL: db.url, ADMIN_PASSWORD_RESET: 'reset-admin-password' });
     cleanups.push(() => reset.app.close());
     await login(reset.url, 'admin', 'reset-admin-password');
-    await request(reset.url).post('/api/v1/auth/login').send({ username: 'admin', password: 'first-admin-password' }).expect(401);
+    await request(reset.url)
+      .post('/api/v1/auth/login')
+      .send({ username: 'admin', password: 'first-admin-password' })
+      .expect(401);
   });
 });

@@ -39,7 +39,10 @@ describe('tokens: every request is checked against the token and the database (Â
 
   it('answers 401 without a header or with another scheme', async () => {
     await me().expect(401, { error: 'Authorization header required', message: 'Send Authorization: Bearer <token>' });
-    await me(`Token ${admin.token}`).expect(401, { error: 'Invalid authorization header format', message: 'Use: Bearer <token>' });
+    await me(`Token ${admin.token}`).expect(401, {
+      error: 'Invalid authorization header format',
+      message: 'Use: Bearer <token>',
+    });
     await me('Bearer').expect(401);
   });
 
@@ -48,7 +51,12 @@ describe('tokens: every request is checked against the token and the database (Â
     const [header, payload, signature] = admin.token.split('.');
     const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
     const tampered = [header, payload, flipped].join('.');
-    const unsigned = new UnsecuredJWT({ username: admin.username }).setSubject(admin.id).setIssuer('streamspace-api').setJti('x').setExpirationTime('1h').encode();
+    const unsigned = new UnsecuredJWT({ username: admin.username })
+      .setSubject(admin.id)
+      .setIssuer('streamspace-api')
+      .setJti('x')
+      .setExpirationTime('1h')
+      .encode();
     for (const token of [
       tampered,
       unsigned,
@@ -71,7 +79,10 @@ describe('tokens: every request is checked against the token and the database (Â
 
   it('revokes the token on logout; the same token then gets 401 Token revoked', async () => {
     const account = await createAccount(app, url);
-    await request(url).post('/api/v1/auth/logout').set('Authorization', account.bearer).expect(200, { message: 'Logged out successfully' });
+    await request(url)
+      .post('/api/v1/auth/logout')
+      .set('Authorization', account.bearer)
+      .expect(200, { message: 'Logged out successfully' });
     const revoked = { error: 'Token revoked', message: 'This token is no longer valid; log in again' };
     await me(account.bearer).expect(401, revoked);
     await request(url).post('/api/v1/auth/logout').set('Authorization', account.bearer).expect(401, revoked);
@@ -81,11 +92,23 @@ describe('tokens: every request is checked against the token and the database (Â
     const account = await createAccount(app, url);
     const refreshed = await request(url).post('/api/v1/auth/refresh').send({ token: account.token }).expect(200);
     expect(refreshed.body.token).not.toBe(account.token);
-    expect(refreshed.body.user).toMatchObject({ id: account.id, username: account.username, groups: [expect.any(String)] });
-    expect(refreshed.body.user.quota).toMatchObject({ maxSessions: 5, usedSessions: 0, maxCpu: '4000m', usedCpu: '0m' });
+    expect(refreshed.body.user).toMatchObject({
+      id: account.id,
+      username: account.username,
+      groups: [expect.any(String)],
+    });
+    expect(refreshed.body.user.quota).toMatchObject({
+      maxSessions: 5,
+      usedSessions: 0,
+      maxCpu: '4000m',
+      usedCpu: '0m',
+    });
 
     await me(`Bearer ${refreshed.body.token}`).expect(200);
-    await me(account.bearer).expect(401, { error: 'Token revoked', message: 'This token is no longer valid; log in again' });
+    await me(account.bearer).expect(401, {
+      error: 'Token revoked',
+      message: 'This token is no longer valid; log in again',
+    });
     await request(url).post('/api/v1/auth/refresh').send({ token: account.token }).expect(401);
   });
 
@@ -98,7 +121,10 @@ describe('tokens: every request is checked against the token and the database (Â
   });
 
   it('validates the refresh body', async () => {
-    await request(url).post('/api/v1/auth/refresh').send({}).expect(400, { error: 'Invalid request body', message: 'token is required' });
+    await request(url)
+      .post('/api/v1/auth/refresh')
+      .send({})
+      .expect(400, { error: 'Invalid request body', message: 'token is required' });
     const garbage = await request(url).post('/api/v1/auth/refresh').send({ token: 'garbage' }).expect(401);
     expect(garbage.body.error).toBe('Invalid or expired token');
   });
@@ -109,9 +135,17 @@ describe('tokens: every request is checked against the token and the database (Â
       error: 'Insufficient permissions',
       message: 'This action requires the admin role',
     });
-    await request(url).patch(`/api/v1/users/${account.id}`).set('Authorization', admin.bearer).send({ role: 'admin' }).expect(200);
+    await request(url)
+      .patch(`/api/v1/users/${account.id}`)
+      .set('Authorization', admin.bearer)
+      .send({ role: 'admin' })
+      .expect(200);
     await request(url).get('/api/v1/users').set('Authorization', account.bearer).expect(200);
-    await request(url).patch(`/api/v1/users/${account.id}`).set('Authorization', admin.bearer).send({ role: 'operator' }).expect(200);
+    await request(url)
+      .patch(`/api/v1/users/${account.id}`)
+      .set('Authorization', admin.bearer)
+      .send({ role: 'operator' })
+      .expect(200);
     await request(url).get('/api/v1/users').set('Authorization', account.bearer).expect(403);
     const meNow = await me(account.bearer).expect(200);
     expect(meNow.body.role).toBe('operator');
@@ -119,7 +153,11 @@ describe('tokens: every request is checked against the token and the database (Â
 
   it('answers 403 Account disabled once the account is disabled, also on refresh', async () => {
     const account = await createAccount(app, url);
-    await request(url).patch(`/api/v1/users/${account.id}`).set('Authorization', admin.bearer).send({ active: false }).expect(200);
+    await request(url)
+      .patch(`/api/v1/users/${account.id}`)
+      .set('Authorization', admin.bearer)
+      .send({ active: false })
+      .expect(200);
     await me(account.bearer).expect(403, { error: 'Account disabled', message: 'This account is disabled' });
     await request(url).post('/api/v1/auth/refresh').send({ token: account.token }).expect(403);
   });
@@ -127,6 +165,9 @@ describe('tokens: every request is checked against the token and the database (Â
   it('answers 401 when the token outlives its user', async () => {
     const account = await createAccount(app, url);
     await app.get(UsersService).delete(account.id);
-    await me(account.bearer).expect(401, { error: 'Invalid or expired token', message: 'The user for this token no longer exists' });
+    await me(account.bearer).expect(401, {
+      error: 'Invalid or expired token',
+      message: 'The user for this token no longer exists',
+    });
   });
 });

@@ -37,7 +37,10 @@ describe('WebSocket admission with the REST token (§8.1)', () => {
 
     // A gateway as later issues build them: admit during the upgrade, refuse before the socket opens.
     const admissions = new WeakMap<IncomingMessage, WebSocketAdmission>();
-    const wss = new WebSocketServer({ noServer: true, handleProtocols: (_offered, request) => admissions.get(request)?.protocol ?? false });
+    const wss = new WebSocketServer({
+      noServer: true,
+      handleProtocols: (_offered, request) => admissions.get(request)?.protocol ?? false,
+    });
     const authenticator = app.get(WebSocketAuthenticator);
     server = createServer();
     server.on('upgrade', (request, socket, head) => {
@@ -64,7 +67,10 @@ describe('WebSocket admission with the REST token (§8.1)', () => {
 
   it('admits the bearer subprotocol and answers streamspace.v1 when offered, else the bearer entry', async () => {
     const bearer = `base64url.bearer.authorization.k8s.io.${Buffer.from(user.token).toString('base64url')}`;
-    expect(await connect(`${base}/sessions`, { protocols: ['streamspace.v1', bearer] })).toEqual({ status: 101, protocol: 'streamspace.v1' });
+    expect(await connect(`${base}/sessions`, { protocols: ['streamspace.v1', bearer] })).toEqual({
+      status: 101,
+      protocol: 'streamspace.v1',
+    });
     expect(await connect(`${base}/sessions`, { protocols: [bearer] })).toEqual({ status: 101, protocol: bearer });
   });
 
@@ -77,7 +83,7 @@ describe('WebSocket admission with the REST token (§8.1)', () => {
     expect(await connect(`${base}/cluster?token=${operator.token}`)).toMatchObject({ status: 101 });
   });
 
-  it('re-checks an open socket\'s token and role on demand, as pings will (§8.2)', async () => {
+  it("re-checks an open socket's token and role on demand, as pings will (§8.2)", async () => {
     const authenticator = app.get(WebSocketAuthenticator);
     await expect(authenticator.recheck(operator.token, 'operator')).resolves.toMatchObject({ id: operator.id });
     await expect(authenticator.recheck(user.token, 'operator')).rejects.toMatchObject({ status: 403 });
@@ -86,9 +92,13 @@ describe('WebSocket admission with the REST token (§8.1)', () => {
 
   it('checks the Origin: allowed list or same host pass, others get 403', async () => {
     const token = encodeURIComponent(user.token);
-    expect(await connect(`${base}/sessions?token=${token}`, { origin: 'http://localhost:5173' })).toMatchObject({ status: 101 });
+    expect(await connect(`${base}/sessions?token=${token}`, { origin: 'http://localhost:5173' })).toMatchObject({
+      status: 101,
+    });
     const host = new URL(base).host;
-    expect(await connect(`${base}/sessions?token=${token}`, { origin: `https://${host}` })).toMatchObject({ status: 101 });
+    expect(await connect(`${base}/sessions?token=${token}`, { origin: `https://${host}` })).toMatchObject({
+      status: 101,
+    });
     expect(await connect(`${base}/sessions?token=${token}`, { origin: 'https://evil.example' })).toMatchObject({
       status: 403,
       body: { error: 'Origin not allowed' },

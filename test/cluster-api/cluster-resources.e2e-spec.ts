@@ -28,14 +28,22 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
   const namespace = 'streamspace';
   const extraNamespace = uniqueName('extra');
   const foreignNamespace = uniqueName('foreign');
-  const call = (account: TestAccount | undefined, method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: object) => {
+  const call = (
+    account: TestAccount | undefined,
+    method: 'get' | 'post' | 'put' | 'patch' | 'delete',
+    path: string,
+    body?: object,
+  ) => {
     let req = request(url)[method](`/api/v1/cluster${path}`);
     if (account) req = req.set('Authorization', account.bearer);
     return body === undefined ? req : req.send(body);
   };
 
   beforeAll(async () => {
-    await Promise.all([kubectl(['create', 'namespace', extraNamespace]), kubectl(['create', 'namespace', foreignNamespace])]);
+    await Promise.all([
+      kubectl(['create', 'namespace', extraNamespace]),
+      kubectl(['create', 'namespace', foreignNamespace]),
+    ]);
     ({ app, url } = await startTestApp({ CLUSTER_WRITE_NAMESPACES: extraNamespace }));
     [operator, admin, user] = await Promise.all([
       createAccount(app, url, { role: 'operator' }),
@@ -68,16 +76,27 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
       expect(nodes.items[0].metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       const services = (await call(operator, 'get', `/services?namespace=${foreignNamespace}`).expect(200)).body;
       expect(services.items).toHaveLength(1);
-      expect((await call(operator, 'get', '/services').expect(200)).body.items.map((s: { metadata: { name: string } }) => s.metadata.name)).not.toContain(name);
+      expect(
+        (await call(operator, 'get', '/services').expect(200)).body.items.map(
+          (s: { metadata: { name: string } }) => s.metadata.name,
+        ),
+      ).not.toContain(name);
     });
 
     it('lists pods and deployments of a namespace, filtered by label', async () => {
       const name = uniqueName('dep');
       await kubectl(['create', 'deployment', name, '--image=busybox', '-n', foreignNamespace]);
-      const deployments = (await call(operator, 'get', `/deployments?namespace=${foreignNamespace}&labelSelector=app%3D${name}`).expect(200)).body;
+      const deployments = (
+        await call(operator, 'get', `/deployments?namespace=${foreignNamespace}&labelSelector=app%3D${name}`).expect(
+          200,
+        )
+      ).body;
       expect(deployments).toMatchObject({ apiVersion: 'apps/v1', kind: 'DeploymentList' });
       expect(deployments.items.map((d: { metadata: { name: string } }) => d.metadata.name)).toEqual([name]);
-      expect((await call(operator, 'get', `/deployments?namespace=${foreignNamespace}&labelSelector=app%3Dnone`).expect(200)).body.items).toEqual([]);
+      expect(
+        (await call(operator, 'get', `/deployments?namespace=${foreignNamespace}&labelSelector=app%3Dnone`).expect(200))
+          .body.items,
+      ).toEqual([]);
       const pods = (await call(operator, 'get', `/pods?namespace=${foreignNamespace}`).expect(200)).body;
       expect(pods).toMatchObject({ apiVersion: 'v1', kind: 'PodList', items: expect.any(Array) });
     });
@@ -94,7 +113,12 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
     it('creates, reads in every spelling, replaces, patches and deletes a ConfigMap', async () => {
       const name = uniqueName('cm');
       const created = await call(operator, 'post', '/resources', configMap(name)).expect(201);
-      expect(created.body).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { greeting: 'hello' } });
+      expect(created.body).toMatchObject({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace },
+        data: { greeting: 'hello' },
+      });
       expect(created.body.metadata).not.toHaveProperty('managedFields');
 
       for (const spelling of ['ConfigMap', 'configmap', 'CONFIGMAPS', 'configmaps']) {
@@ -102,7 +126,12 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
         expect(read.body.metadata.uid).toBe(created.body.metadata.uid);
       }
 
-      const replaced = await call(operator, 'put', `/resources/configmaps/${name}`, configMap(name, { greeting: 'bonjour' })).expect(200);
+      const replaced = await call(
+        operator,
+        'put',
+        `/resources/configmaps/${name}`,
+        configMap(name, { greeting: 'bonjour' }),
+      ).expect(200);
       expect(replaced.body.data).toEqual({ greeting: 'bonjour' });
       // A stale resourceVersion loses.
       await call(operator, 'put', `/resources/configmaps/${name}`, {
@@ -114,14 +143,28 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
         message: `metadata.name must be '${name}'`,
       });
 
-      const patched = await call(operator, 'patch', `/resources/ConfigMap/${name}`, { data: { extra: 'yes' }, metadata: { labels: { suite: null } } }).expect(200);
+      const patched = await call(operator, 'patch', `/resources/ConfigMap/${name}`, {
+        data: { extra: 'yes' },
+        metadata: { labels: { suite: null } },
+      }).expect(200);
       expect(patched.body.data).toEqual({ greeting: 'bonjour', extra: 'yes' });
       expect(patched.body.metadata.labels ?? {}).not.toHaveProperty('suite');
-      expect(JSON.parse(await kubectl(['get', 'configmap', name, '-n', namespace, '-o', 'json'])).data).toEqual({ greeting: 'bonjour', extra: 'yes' });
+      expect(JSON.parse(await kubectl(['get', 'configmap', name, '-n', namespace, '-o', 'json'])).data).toEqual({
+        greeting: 'bonjour',
+        extra: 'yes',
+      });
 
-      await call(operator, 'delete', `/resources/configmaps/${name}`).expect(200, { message: 'Resource deleted successfully', kind: 'ConfigMap', name, namespace });
+      await call(operator, 'delete', `/resources/configmaps/${name}`).expect(200, {
+        message: 'Resource deleted successfully',
+        kind: 'ConfigMap',
+        name,
+        namespace,
+      });
       expect(await exists('configmap', name, namespace)).toBe(false);
-      await call(operator, 'get', `/resources/configmaps/${name}`).expect(404, { error: 'Resource not found', message: `ConfigMap '${name}' not found in '${namespace}'` });
+      await call(operator, 'get', `/resources/configmaps/${name}`).expect(404, {
+        error: 'Resource not found',
+        message: `ConfigMap '${name}' not found in '${namespace}'`,
+      });
       await call(operator, 'delete', `/resources/configmaps/${name}`).expect(404);
       await call(operator, 'patch', `/resources/configmaps/${name}`, { data: {} }).expect(404);
     });
@@ -131,7 +174,11 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
       await call(operator, 'post', '/resources', configMap(name)).expect(201);
       const duplicate = await call(operator, 'post', '/resources', configMap(name)).expect(409);
       expect(duplicate.body).toMatchObject({ error: 'Resource already exists' });
-      const generated = await call(operator, 'post', '/resources', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'gen-' } }).expect(201);
+      const generated = await call(operator, 'post', '/resources', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { generateName: 'gen-' },
+      }).expect(201);
       expect(generated.body.metadata.name).toMatch(/^gen-/);
       await call(operator, 'post', '/resources', { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }).expect(400);
     });
@@ -149,15 +196,25 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
         },
       };
       await call(operator, 'post', '/resources', deployment).expect(201);
-      const scaled = await call(operator, 'patch', `/resources/deployments/${name}`, { spec: { replicas: 2 } }).expect(200);
+      const scaled = await call(operator, 'patch', `/resources/deployments/${name}`, { spec: { replicas: 2 } }).expect(
+        200,
+      );
       expect(scaled.body.spec.replicas).toBe(2);
-      const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: name } } } };
+      const pdb = {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name },
+        spec: { maxUnavailable: 1, selector: { matchLabels: { app: name } } },
+      };
       await call(operator, 'post', '/resources', pdb).expect(201);
       await call(operator, 'get', `/resources/PodDisruptionBudgets/${name}`).expect(200);
       await call(operator, 'delete', `/resources/poddisruptionbudget/${name}`).expect(200);
       await call(operator, 'delete', `/resources/Deployment/${name}`).expect(200);
       // Kubernetes validation errors come back as 400 Invalid resource.
-      const invalid = await call(operator, 'post', '/resources', { ...deployment, metadata: { name: 'Bad_Name' } }).expect(400);
+      const invalid = await call(operator, 'post', '/resources', {
+        ...deployment,
+        metadata: { name: 'Bad_Name' },
+      }).expect(400);
       expect(invalid.body).toMatchObject({ error: 'Invalid resource' });
     });
 
@@ -165,37 +222,77 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
       const name = uniqueName('ns');
       await call(operator, 'post', `/resources?namespace=${extraNamespace}`, configMap(name)).expect(201);
       expect(await exists('configmap', name, extraNamespace)).toBe(true);
-      await call(operator, 'post', '/resources', { ...configMap(name), metadata: { name, namespace: extraNamespace } }).expect(409);
-      await call(operator, 'post', `/resources?namespace=${namespace}`, { ...configMap(name), metadata: { name, namespace: extraNamespace } }).expect(400);
+      await call(operator, 'post', '/resources', {
+        ...configMap(name),
+        metadata: { name, namespace: extraNamespace },
+      }).expect(409);
+      await call(operator, 'post', `/resources?namespace=${namespace}`, {
+        ...configMap(name),
+        metadata: { name, namespace: extraNamespace },
+      }).expect(400);
 
-      const refused = { error: 'Namespace not allowed', message: `Writes are not allowed in namespace '${foreignNamespace}'` };
+      const refused = {
+        error: 'Namespace not allowed',
+        message: `Writes are not allowed in namespace '${foreignNamespace}'`,
+      };
       await call(operator, 'post', `/resources?namespace=${foreignNamespace}`, configMap(name)).expect(403, refused);
-      await call(operator, 'post', '/resources', { ...configMap(name), metadata: { name, namespace: foreignNamespace } }).expect(403, refused);
+      await call(operator, 'post', '/resources', {
+        ...configMap(name),
+        metadata: { name, namespace: foreignNamespace },
+      }).expect(403, refused);
       expect(await exists('configmap', name, foreignNamespace)).toBe(false);
 
       await kubectl(['create', 'configmap', name, '--from-literal=k=v', '-n', foreignNamespace]);
       await call(operator, 'get', `/resources/configmaps/${name}?namespace=${foreignNamespace}`).expect(200);
-      await call(operator, 'put', `/resources/configmaps/${name}?namespace=${foreignNamespace}`, configMap(name, { k: 'changed' })).expect(403, refused);
-      await call(operator, 'patch', `/resources/configmaps/${name}?namespace=${foreignNamespace}`, { data: { k: 'changed' } }).expect(403, refused);
-      await call(operator, 'delete', `/resources/configmaps/${name}?namespace=${foreignNamespace}`).expect(403, refused);
-      expect(JSON.parse(await kubectl(['get', 'configmap', name, '-n', foreignNamespace, '-o', 'json'])).data).toEqual({ k: 'v' });
+      await call(
+        operator,
+        'put',
+        `/resources/configmaps/${name}?namespace=${foreignNamespace}`,
+        configMap(name, { k: 'changed' }),
+      ).expect(403, refused);
+      await call(operator, 'patch', `/resources/configmaps/${name}?namespace=${foreignNamespace}`, {
+        data: { k: 'changed' },
+      }).expect(403, refused);
+      await call(operator, 'delete', `/resources/configmaps/${name}?namespace=${foreignNamespace}`).expect(
+        403,
+        refused,
+      );
+      expect(JSON.parse(await kubectl(['get', 'configmap', name, '-n', foreignNamespace, '-o', 'json'])).data).toEqual({
+        k: 'v',
+      });
     });
 
     it('refuses Services with externalIPs, also when a patch would add them', async () => {
       const name = uniqueName('svc');
-      const service = { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 80 }], selector: { app: name } } };
+      const service = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name },
+        spec: { ports: [{ port: 80 }], selector: { app: name } },
+      };
       const refused = { error: 'externalIPs not allowed', message: 'Services with spec.externalIPs are refused' };
-      await call(operator, 'post', '/resources', { ...service, spec: { ...service.spec, externalIPs: ['203.0.113.7'] } }).expect(403, refused);
+      await call(operator, 'post', '/resources', {
+        ...service,
+        spec: { ...service.spec, externalIPs: ['203.0.113.7'] },
+      }).expect(403, refused);
       expect(await exists('service', name, namespace)).toBe(false);
 
       await call(operator, 'post', '/resources', service).expect(201);
-      await call(operator, 'patch', `/resources/services/${name}`, { spec: { externalIPs: ['203.0.113.7'] } }).expect(403, refused);
-      await call(operator, 'put', `/resources/services/${name}`, { ...service, spec: { ...service.spec, externalIPs: ['203.0.113.7'] } }).expect(403, refused);
-      expect(JSON.parse(await kubectl(['get', 'service', name, '-n', namespace, '-o', 'json'])).spec.externalIPs).toBeUndefined();
+      await call(operator, 'patch', `/resources/services/${name}`, { spec: { externalIPs: ['203.0.113.7'] } }).expect(
+        403,
+        refused,
+      );
+      await call(operator, 'put', `/resources/services/${name}`, {
+        ...service,
+        spec: { ...service.spec, externalIPs: ['203.0.113.7'] },
+      }).expect(403, refused);
+      expect(
+        JSON.parse(await kubectl(['get', 'service', name, '-n', namespace, '-o', 'json'])).spec.externalIPs,
+      ).toBeUndefined();
       await call(operator, 'delete', `/resources/services/${name}`).expect(200);
     });
 
-    it("refuses workloads that would run as another ServiceAccount, also when a patch would set one", async () => {
+    it('refuses workloads that would run as another ServiceAccount, also when a patch would set one', async () => {
       const name = uniqueName('deploy');
       const deployment = {
         apiVersion: 'apps/v1',
@@ -207,12 +304,26 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
           template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
         },
       };
-      const borrowing = { ...deployment, spec: { ...deployment.spec, template: { ...deployment.spec.template, spec: { ...deployment.spec.template.spec, serviceAccountName: 'streamspace-api' } } } };
-      const refused = { error: 'ServiceAccount not allowed', message: "Workloads written through this API run as the namespace's default ServiceAccount" };
+      const borrowing = {
+        ...deployment,
+        spec: {
+          ...deployment.spec,
+          template: {
+            ...deployment.spec.template,
+            spec: { ...deployment.spec.template.spec, serviceAccountName: 'streamspace-api' },
+          },
+        },
+      };
+      const refused = {
+        error: 'ServiceAccount not allowed',
+        message: "Workloads written through this API run as the namespace's default ServiceAccount",
+      };
       await call(operator, 'post', '/resources', borrowing).expect(403, refused);
       expect(await exists('deployment', name, namespace)).toBe(false);
       await call(operator, 'post', '/resources', deployment).expect(201);
-      await call(operator, 'patch', `/resources/deployments/${name}`, { spec: { template: { spec: { serviceAccountName: 'streamspace-api' } } } }).expect(403, refused);
+      await call(operator, 'patch', `/resources/deployments/${name}`, {
+        spec: { template: { spec: { serviceAccountName: 'streamspace-api' } } },
+      }).expect(403, refused);
       await call(operator, 'delete', `/resources/deployments/${name}`).expect(200);
     });
 
@@ -244,14 +355,30 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
       ];
       for (const [spelling, apiVersion, resource] of refused) {
         const name = spelling.toLowerCase().startsWith('secret') ? secret : uniqueName('refused');
-        const forbidden = { error: 'Kind not allowed', message: `Kind '${spelling}' cannot be managed through this API` };
-        const body = { apiVersion, kind: spelling, metadata: { name }, data: { password: 'aGFja2Vk' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] };
-        await call(operator, 'post', '/resources', { ...body, metadata: { name: uniqueName('new') } }).expect(403, forbidden);
+        const forbidden = {
+          error: 'Kind not allowed',
+          message: `Kind '${spelling}' cannot be managed through this API`,
+        };
+        const body = {
+          apiVersion,
+          kind: spelling,
+          metadata: { name },
+          data: { password: 'aGFja2Vk' },
+          rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+        };
+        await call(operator, 'post', '/resources', { ...body, metadata: { name: uniqueName('new') } }).expect(
+          403,
+          forbidden,
+        );
         await call(admin, 'get', `/resources/${spelling}/${name}`).expect(403, forbidden);
         await call(operator, 'put', `/resources/${spelling}/${name}`, body).expect(403, forbidden);
-        await call(operator, 'patch', `/resources/${spelling}/${name}`, { data: { password: 'aGFja2Vk' } }).expect(403, forbidden);
+        await call(operator, 'patch', `/resources/${spelling}/${name}`, { data: { password: 'aGFja2Vk' } }).expect(
+          403,
+          forbidden,
+        );
         await call(operator, 'delete', `/resources/${spelling}/${name}`).expect(403, forbidden);
-        if (resource && !spelling.toLowerCase().startsWith('secret')) expect(await exists(resource, name, namespace)).toBe(false);
+        if (resource && !spelling.toLowerCase().startsWith('secret'))
+          expect(await exists(resource, name, namespace)).toBe(false);
       }
       // The existing Secret is untouched and still there.
       const stored = JSON.parse(await kubectl(['get', 'secret', secret, '-n', namespace, '-o', 'json']));
@@ -259,15 +386,24 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
 
       // An allowed Kind name under another group, or a refused object disguised by a patch, is refused too.
       const name = uniqueName('disguised');
-      await call(operator, 'post', '/resources', { ...configMap(name), apiVersion: 'stream.space/v1alpha1' }).expect(400, {
-        error: 'Unsupported apiVersion',
-        message: 'ConfigMap must use apiVersion v1',
-      });
-      await call(operator, 'post', '/resources', { ...configMap(name), apiVersion: 'extensions/v1beta1', kind: 'Deployment' }).expect(400);
+      await call(operator, 'post', '/resources', { ...configMap(name), apiVersion: 'stream.space/v1alpha1' }).expect(
+        400,
+        {
+          error: 'Unsupported apiVersion',
+          message: 'ConfigMap must use apiVersion v1',
+        },
+      );
+      await call(operator, 'post', '/resources', {
+        ...configMap(name),
+        apiVersion: 'extensions/v1beta1',
+        kind: 'Deployment',
+      }).expect(400);
       expect(await exists('configmap', name, namespace)).toBe(false);
       await call(operator, 'post', '/resources', configMap(name)).expect(201);
       await call(operator, 'patch', `/resources/configmaps/${name}`, { kind: 'Secret' }).expect(403);
-      await call(operator, 'patch', `/resources/configmaps/${name}`, { apiVersion: 'rbac.authorization.k8s.io/v1' }).expect(400);
+      await call(operator, 'patch', `/resources/configmaps/${name}`, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+      }).expect(400);
       expect(await exists('secret', name, namespace)).toBe(false);
     });
   });
@@ -294,7 +430,8 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
     }
     expect(await exists('configmap', name, namespace)).toBe(false);
     for (const account of [operator, admin]) {
-      for (const path of ['/nodes', '/pods', '/deployments', '/services', '/namespaces']) await call(account, 'get', path).expect(200);
+      for (const path of ['/nodes', '/pods', '/deployments', '/services', '/namespaces'])
+        await call(account, 'get', path).expect(200);
     }
   });
 });

@@ -29,12 +29,23 @@ describe('GET /api/v1/cluster/pods/:namespace/:name/logs (§3.9)', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: pod, namespace },
-      spec: { containers: [{ name: 'main', image: 'busybox' }, { name: 'sidecar', image: 'busybox' }] },
+      spec: {
+        containers: [
+          { name: 'main', image: 'busybox' },
+          { name: 'sidecar', image: 'busybox' },
+        ],
+      },
     };
     await kubectl(['create', '-f', '-'], JSON.stringify(manifest));
-    await eventually(async () => {
-      expect(JSON.parse(await kubectl(['get', 'pod', pod, '-n', namespace, '-o', 'json'])).status.phase).toBe('Running');
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        expect(JSON.parse(await kubectl(['get', 'pod', pod, '-n', namespace, '-o', 'json'])).status.phase).toBe(
+          'Running',
+        );
+      },
+      30_000,
+      200,
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -58,8 +69,14 @@ describe('GET /api/v1/cluster/pods/:namespace/:name/logs (§3.9)', () => {
   });
 
   it('answers 404 for an unknown pod, 400 for an unknown container or bad query', async () => {
-    await logs('', `${namespace}/nobody`).expect(404, { error: 'Pod not found', message: `No pod 'nobody' in '${namespace}'` });
-    await logs('?container=nope').expect(400, { error: 'Invalid container', message: `Pod '${pod}' has containers: main, sidecar` });
+    await logs('', `${namespace}/nobody`).expect(404, {
+      error: 'Pod not found',
+      message: `No pod 'nobody' in '${namespace}'`,
+    });
+    await logs('?container=nope').expect(400, {
+      error: 'Invalid container',
+      message: `Pod '${pod}' has containers: main, sidecar`,
+    });
     for (const query of ['?tailLines=0', '?tailLines=10001', '?follow=maybe', '?sinceSeconds=0', '?timestamps=1']) {
       expect((await logs(query).expect(400)).body).toMatchObject({ error: 'Invalid request' });
     }
@@ -74,7 +91,9 @@ describe('GET /api/v1/cluster/pods/:namespace/:name/logs (§3.9)', () => {
       path: `/api/v1/cluster/pods/${namespace}/${pod}/logs?follow=true&tailLines=1`,
       headers: { Authorization: operator.bearer },
     });
-    const response = await new Promise<http.IncomingMessage>((resolve, reject) => req.once('response', resolve).once('error', reject));
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      req.once('response', resolve).once('error', reject),
+    );
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(response.headers['transfer-encoding']).toBe('chunked');

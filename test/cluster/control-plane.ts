@@ -254,10 +254,33 @@ export class ControlPlane {
     const f = this.files;
     await mkdir(join(this.workDir, 'pki'));
     await Promise.all([
-      openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', '/CN=streamspace-test-ca',
-        '-keyout', f.caKey, '-out', f.ca),
-      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kube-apiserver',
-        '-keyout', f.key, '-out', `${f.cert}.csr`),
+      openssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '3650',
+        '-subj',
+        '/CN=streamspace-test-ca',
+        '-keyout',
+        f.caKey,
+        '-out',
+        f.ca,
+      ),
+      openssl(
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=kube-apiserver',
+        '-keyout',
+        f.key,
+        '-out',
+        `${f.cert}.csr`,
+      ),
       openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', f.saKey),
     ]);
     const extFile = `${f.cert}.ext`;
@@ -267,8 +290,23 @@ export class ControlPlane {
         'keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
     );
     await Promise.all([
-      openssl('x509', '-req', '-in', `${f.cert}.csr`, '-CA', f.ca, '-CAkey', f.caKey, '-CAcreateserial',
-        '-days', '3650', '-extfile', extFile, '-out', f.cert),
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        `${f.cert}.csr`,
+        '-CA',
+        f.ca,
+        '-CAkey',
+        f.caKey,
+        '-CAcreateserial',
+        '-days',
+        '3650',
+        '-extfile',
+        extFile,
+        '-out',
+        f.cert,
+      ),
       openssl('pkey', '-in', f.saKey, '-pubout', '-out', f.saPub),
       writeFile(f.tokens, `${this.token},admin,admin,system:masters\n`, { mode: 0o600 }),
     ]);

@@ -32,13 +32,20 @@ describe('full-mode test cluster', () => {
       },
     });
 
-    const pod = await eventually(async () => {
-      const [running] = (await k8s.listPods(namespace, 'app=smoke')).filter((p) => p.status?.phase === 'Running');
-      expect(running).toBeDefined();
-      return running;
-    }, 30_000, 200);
+    const pod = await eventually(
+      async () => {
+        const [running] = (await k8s.listPods(namespace, 'app=smoke')).filter((p) => p.status?.phase === 'Running');
+        expect(running).toBeDefined();
+        return running;
+      },
+      30_000,
+      200,
+    );
     const nodes = JSON.parse(await kubectl(['get', 'nodes', '-o', 'json'])).items;
-    const fakeNodes = nodes.filter((n: { metadata: { annotations?: Record<string, string> } }) => n.metadata.annotations?.['kwok.x-k8s.io/node'] === 'fake');
+    const fakeNodes = nodes.filter(
+      (n: { metadata: { annotations?: Record<string, string> } }) =>
+        n.metadata.annotations?.['kwok.x-k8s.io/node'] === 'fake',
+    );
     expect(fakeNodes.map((n: { metadata: { name: string } }) => n.metadata.name)).toContain(pod.spec?.nodeName);
 
     const podName = pod.metadata!.name!;

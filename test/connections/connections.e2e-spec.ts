@@ -20,10 +20,13 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
 
   const as = (account: TestAccount) => ({
     get: (path: string) => request(url).get(`/api/v1${path}`).set('Authorization', account.bearer),
-    post: (path: string, body?: object) => request(url).post(`/api/v1${path}`).set('Authorization', account.bearer).send(body),
+    post: (path: string, body?: object) =>
+      request(url).post(`/api/v1${path}`).set('Authorization', account.bearer).send(body),
   });
-  const sessionRow = async (name: string) => ((await db.query('SELECT * FROM sessions WHERE name = $1', [name])) as Record<string, any>[])[0];
-  const connectionRow = async (id: string) => ((await db.query('SELECT * FROM connections WHERE id = $1', [id])) as Record<string, any>[])[0];
+  const sessionRow = async (name: string) =>
+    ((await db.query('SELECT * FROM sessions WHERE name = $1', [name])) as Record<string, any>[])[0];
+  const connectionRow = async (id: string) =>
+    ((await db.query('SELECT * FROM connections WHERE id = $1', [id])) as Record<string, any>[])[0];
 
   beforeAll(async () => {
     ({ app, url } = await startTestApp({ RECONCILER_ENABLED: 'false' }));
@@ -43,7 +46,12 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
 
   it('connects to a starting session: a connection row, activity recorded, not ready yet', async () => {
     const { user, name } = await userWithSession();
-    const answer = (await as(user).get(`/sessions/${name}/connect?user=${user.username}`).set('User-Agent', 'viewer-test/1.0').expect(200)).body;
+    const answer = (
+      await as(user)
+        .get(`/sessions/${name}/connect?user=${user.username}`)
+        .set('User-Agent', 'viewer-test/1.0')
+        .expect(200)
+    ).body;
     expect(answer).toEqual({
       connectionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       sessionUrl: '',
@@ -65,15 +73,24 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
   it('wakes a hibernated session once, even for two concurrent connects', async () => {
     const { user, name } = await userWithSession();
     await as(user).post(`/sessions/${name}`).expect(404); // only PATCH changes state
-    await request(url).patch(`/api/v1/sessions/${name}`).set('Authorization', user.bearer).send({ state: 'hibernated' }).expect(202);
+    await request(url)
+      .patch(`/api/v1/sessions/${name}`)
+      .set('Authorization', user.bearer)
+      .send({ state: 'hibernated' })
+      .expect(202);
     const patches = jest.spyOn(k8s.sessions, 'patch');
     try {
-      const answers = await Promise.all([as(user).get(`/sessions/${name}/connect`), as(user).get(`/sessions/${name}/connect`)]);
+      const answers = await Promise.all([
+        as(user).get(`/sessions/${name}/connect`),
+        as(user).get(`/sessions/${name}/connect`),
+      ]);
       for (const answer of answers) {
         expect(answer.status).toBe(200);
         expect(answer.body).toMatchObject({ state: 'running', ready: false });
       }
-      expect(answers.map((a) => a.body.message)).toContain('Connection established. Session is waking from hibernation - please wait.');
+      expect(answers.map((a) => a.body.message)).toContain(
+        'Connection established. Session is waking from hibernation - please wait.',
+      );
       expect(patches.mock.calls.filter(([patched]) => patched === name)).toHaveLength(1);
     } finally {
       patches.mockRestore();
@@ -89,8 +106,14 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
     await as(stranger).get(`/sessions/${name}/connect`).expect(404);
     await as(user).get(`/sessions/${name}/connect?user=${stranger.username}`).expect(403);
     await k8s.sessions.patchStatus(name, { phase: 'Failed', message: 'Back-off pulling image' });
-    await as(user).get(`/sessions/${name}/connect`).expect(409, { error: 'Session failed', message: 'Back-off pulling image' });
-    await request(url).patch(`/api/v1/sessions/${name}`).set('Authorization', user.bearer).send({ state: 'terminated' }).expect(202);
+    await as(user)
+      .get(`/sessions/${name}/connect`)
+      .expect(409, { error: 'Session failed', message: 'Back-off pulling image' });
+    await request(url)
+      .patch(`/api/v1/sessions/${name}`)
+      .set('Authorization', user.bearer)
+      .send({ state: 'terminated' })
+      .expect(202);
     await as(user).get(`/sessions/${name}/connect`).expect(409, {
       error: 'Session terminated',
       message: 'Set the session to running before connecting',
@@ -100,17 +123,23 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
   it('disconnects only the caller’s own connection of that session, idempotently', async () => {
     const { user, name } = await userWithSession();
     const { connectionId } = (await as(user).get(`/sessions/${name}/connect`).expect(200)).body;
-    await as(user).post(`/sessions/${name}/disconnect`).expect(400, { error: 'connectionId parameter required', message: 'Pass ?connectionId=<id>' });
+    await as(user)
+      .post(`/sessions/${name}/disconnect`)
+      .expect(400, { error: 'connectionId parameter required', message: 'Pass ?connectionId=<id>' });
     await as(user).post(`/sessions/${name}/disconnect?connectionId=not-a-uuid`).expect(400);
     const unknown = '11111111-2222-4333-8444-555555555555';
-    await as(user).post(`/sessions/${name}/disconnect?connectionId=${unknown}`).expect(404, {
-      error: 'Connection not found',
-      message: `No connection '${unknown}' on session '${name}'`,
-    });
+    await as(user)
+      .post(`/sessions/${name}/disconnect?connectionId=${unknown}`)
+      .expect(404, {
+        error: 'Connection not found',
+        message: `No connection '${unknown}' on session '${name}'`,
+      });
     const other = await userWithSession();
     await as(user).post(`/sessions/${other.name}/disconnect?connectionId=${connectionId}`).expect(404);
 
-    await as(user).post(`/sessions/${name}/disconnect?connectionId=${connectionId}`).expect(200, { message: 'Connection closed', activeConnections: 0 });
+    await as(user)
+      .post(`/sessions/${name}/disconnect?connectionId=${connectionId}`)
+      .expect(200, { message: 'Connection closed', activeConnections: 0 });
     await as(user).post(`/sessions/${name}/disconnect?connectionId=${connectionId}`).expect(200);
     expect(await connectionRow(connectionId)).toMatchObject({ close_reason: 'client' });
     expect((await sessionRow(name)).last_disconnect).not.toBeNull();
@@ -126,7 +155,11 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
     const listed = (await as(user).get(`/sessions/${name}/connections`).expect(200)).body;
     expect(listed).toMatchObject({ sessionId: name, total: 2 });
     expect(listed.connections.map((c: { id: string }) => c.id)).toEqual([first, second]);
-    expect(listed.connections[0]).toMatchObject({ userId: user.id, username: user.username, clientIp: expect.any(String) });
+    expect(listed.connections[0]).toMatchObject({
+      userId: user.id,
+      username: user.username,
+      clientIp: expect.any(String),
+    });
     await as(user).get(`/sessions/${name}/collaborators`).expect(200, { collaborators: [], total: 0 });
   });
 
@@ -142,7 +175,11 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
 
     await as(user).post(`/sessions/${name}/disconnect?connectionId=${connectionId}`).expect(200);
     await as(user).post(`/sessions/${name}/heartbeat?connectionId=${connectionId}`).expect(404);
-    await request(url).patch(`/api/v1/sessions/${name}`).set('Authorization', user.bearer).send({ state: 'hibernated' }).expect(202);
+    await request(url)
+      .patch(`/api/v1/sessions/${name}`)
+      .set('Authorization', user.bearer)
+      .send({ state: 'hibernated' })
+      .expect(202);
     await as(user).post(`/sessions/${name}/heartbeat`).expect(409, {
       error: 'Session not running',
       message: 'The session is hibernated; heartbeats are only accepted for running sessions',
@@ -155,7 +192,8 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
     clock.advance(61_000);
     const statusPatches = jest.spyOn(k8s.sessions, 'patchStatus');
     try {
-      for (let i = 0; i < 100; i++) await as(user).post(`/sessions/${name}/heartbeat?connectionId=${connectionId}`).expect(200);
+      for (let i = 0; i < 100; i++)
+        await as(user).post(`/sessions/${name}/heartbeat?connectionId=${connectionId}`).expect(200);
       expect(statusPatches.mock.calls.filter(([patched]) => patched === name)).toHaveLength(1);
       clock.advance(61_000);
       await as(user).post(`/sessions/${name}/heartbeat?connectionId=${connectionId}`).expect(200);
@@ -208,7 +246,10 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
     expect(Date.parse(status.hibernateAt) - Date.parse(status.lastActivity)).toBe(1800 * 1000);
     expect(Date.parse(status.maxDurationAt) - Date.parse(status.startedAt)).toBe(8 * 3600 * 1000);
     await as(user).get(`/sessions/${name}/connect`).expect(200);
-    expect((await as(user).get(`/sessions/${name}/activity-status`).expect(200)).body).toMatchObject({ activeConnections: 1, hibernateAt: null });
+    expect((await as(user).get(`/sessions/${name}/activity-status`).expect(200)).body).toMatchObject({
+      activeConnections: 1,
+      hibernateAt: null,
+    });
     const stranger = await createAccount(app, url);
     await as(stranger).get(`/sessions/${name}/activity-status`).expect(404);
   });

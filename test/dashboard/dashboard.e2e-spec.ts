@@ -12,7 +12,8 @@ describe('dashboards (§3.11)', () => {
   let url: string;
   let operator: TestAccount;
   let template: string;
-  const get = (path: string, account = operator) => request(url).get(`/api/v1/dashboard${path}`).set('Authorization', account.bearer);
+  const get = (path: string, account = operator) =>
+    request(url).get(`/api/v1/dashboard${path}`).set('Authorization', account.bearer);
 
   beforeAll(async () => {
     ({ app, url } = await startTestApp({ RECONCILER_ENABLED: 'false' }));
@@ -21,14 +22,21 @@ describe('dashboards (§3.11)', () => {
   });
   afterAll(() => app?.close());
 
-  it("shows a user their own sessions, quota and connections of the last day", async () => {
+  it('shows a user their own sessions, quota and connections of the last day', async () => {
     const user = await createAccount(app, url);
     const empty = (await get('/me', user).expect(200)).body;
-    expect(empty).toMatchObject({ sessions: { total: 0, running: 0, hibernated: 0, terminated: 0 }, recentActivity: { connections24h: 0 } });
+    expect(empty).toMatchObject({
+      sessions: { total: 0, running: 0, hibernated: 0, terminated: 0 },
+      recentActivity: { connections24h: 0 },
+    });
     expect(empty.quota).toMatchObject({ userId: user.id, maxSessions: 5, usedSessions: 0 });
 
     const [a, b] = [await launchSession(url, user, { template }), await launchSession(url, user, { template })];
-    await request(url).patch(`/api/v1/sessions/${b.name}`).set('Authorization', user.bearer).send({ state: 'hibernated' }).expect(202);
+    await request(url)
+      .patch(`/api/v1/sessions/${b.name}`)
+      .set('Authorization', user.bearer)
+      .send({ state: 'hibernated' })
+      .expect(202);
     await request(url).get(`/api/v1/sessions/${a.name}/connect`).set('Authorization', user.bearer).expect(200);
     const mine = (await get('/me', user).expect(200)).body;
     expect(mine.sessions).toEqual({ total: 2, running: 1, hibernated: 1, terminated: 0 });
@@ -60,7 +68,13 @@ describe('dashboards (§3.11)', () => {
     expect(parseInt(after.aggregate.maxCpu)).toBe(parseInt(before.aggregate.maxCpu) + 4000);
     expect(after.aggregate.maxSessions).toBe(before.aggregate.maxSessions + 5);
     const top = after.topConsumers.find((c: { username: string }) => c.username === heavy.username);
-    expect(top).toEqual({ userId: heavy.id, username: heavy.username, sessions: 1, cpuUsage: '2000m', memoryUsage: '4096Mi' });
+    expect(top).toEqual({
+      userId: heavy.id,
+      username: heavy.username,
+      sessions: 1,
+      cpuUsage: '2000m',
+      memoryUsage: '4096Mi',
+    });
     const cpus = after.topConsumers.map((c: { cpuUsage: string }) => parseInt(c.cpuUsage));
     expect(cpus).toEqual([...cpus].sort((x, y) => y - x));
   });
@@ -71,7 +85,9 @@ describe('dashboards (§3.11)', () => {
     expect(page.users.length).toBeLessThanOrEqual(3);
     const used = page.users.map((u: { usedSessions: number }) => u.usedSessions);
     expect(used).toEqual([...used].sort((x, y) => y - x));
-    expect(page.users[0]).toEqual(expect.objectContaining({ maxCpu: expect.stringMatching(/^\d+m$/), maxStorage: expect.stringMatching(/Gi$/) }));
+    expect(page.users[0]).toEqual(
+      expect.objectContaining({ maxCpu: expect.stringMatching(/^\d+m$/), maxStorage: expect.stringMatching(/Gi$/) }),
+    );
     for (const bad of ['limit=0', 'limit=201', 'offset=-1', 'limit=ten']) await get(`/users?${bad}`).expect(400);
   });
 
@@ -110,7 +126,8 @@ describe('dashboards (§3.11)', () => {
 
   it('keeps the platform dashboards to operators and admins', async () => {
     const user = await createAccount(app, url);
-    for (const path of ['/platform', '/resources', '/users', '/templates', '/timeline']) await get(path, user).expect(403);
+    for (const path of ['/platform', '/resources', '/users', '/templates', '/timeline'])
+      await get(path, user).expect(403);
     await request(url).get('/api/v1/dashboard/me').expect(401);
   });
 });

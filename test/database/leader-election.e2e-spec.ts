@@ -6,7 +6,9 @@ import { eventually } from '../support/eventually.js';
 
 /** A replica's view: its own connection pool and its own election. */
 async function replica(): Promise<{ election: LeaderElection; db: DataSource }> {
-  const db = await new DataSource(buildDataSourceOptions({ kind: 'postgres', url: process.env.DATABASE_URL!, sslMode: 'disable' })).initialize();
+  const db = await new DataSource(
+    buildDataSourceOptions({ kind: 'postgres', url: process.env.DATABASE_URL!, sslMode: 'disable' }),
+  ).initialize();
   const election = new LeaderElection(db);
   election.retryMs = 100;
   election.onApplicationBootstrap();

@@ -106,7 +106,10 @@ describe('migrations on embedded PGlite', () => {
 
       const second = await open({ kind: 'pglite', dataDir });
       expect(await second.showMigrations()).toBe(false);
-      expect(await second.query(`SELECT username FROM users ORDER BY username`)).toEqual([{ username: 'admin' }, { username: 'carol' }]);
+      expect(await second.query(`SELECT username FROM users ORDER BY username`)).toEqual([
+        { username: 'admin' },
+        { username: 'carol' },
+      ]);
       await second.destroy();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -28,12 +28,22 @@ describe('the server on embedded PGlite', () => {
       .send({ username, email: `${username}@example.test`, password: 'a-good-long-password', role: 'operator' })
       .expect(201);
     expect(created.body.id).toMatch(/^[0-9a-f-]{36}$/);
-    await request(url).post('/api/v1/groups').set('Authorization', admin).send({ name: uniqueName('team') }).expect(201);
+    await request(url)
+      .post('/api/v1/groups')
+      .set('Authorization', admin)
+      .send({ name: uniqueName('team') })
+      .expect(201);
 
     const operator = `Bearer ${await login(url, username, 'a-good-long-password')}`;
     const template = uniqueName('pgtpl');
-    await request(url).post('/api/v1/templates').set('Authorization', operator).send({ name: template, displayName: 'T', baseImage: 'nginx:1.27' }).expect(201);
-    const session = (await request(url).post('/api/v1/sessions').set('Authorization', operator).send({ template }).expect(202)).body;
+    await request(url)
+      .post('/api/v1/templates')
+      .set('Authorization', operator)
+      .send({ name: template, displayName: 'T', baseImage: 'nginx:1.27' })
+      .expect(201);
+    const session = (
+      await request(url).post('/api/v1/sessions').set('Authorization', operator).send({ template }).expect(202)
+    ).body;
     const listed = (await request(url).get('/api/v1/sessions').set('Authorization', operator).expect(200)).body;
     expect(listed.sessions.map((s: { name: string }) => s.name)).toContain(session.name);
     await request(url).delete(`/api/v1/sessions/${session.name}`).set('Authorization', operator).expect(202);

@@ -42,7 +42,11 @@ describe('health (api-contract §3.13)', () => {
 
   it('is healthy on both paths once the CRDs are applied', async () => {
     await kubectl(['apply', '-f', CRD_DIR], undefined, plane.kubeconfigPath);
-    await kubectl(['wait', '--for=condition=Established', '--timeout=30s', '-f', CRD_DIR], undefined, plane.kubeconfigPath);
+    await kubectl(
+      ['wait', '--for=condition=Established', '--timeout=30s', '-f', CRD_DIR],
+      undefined,
+      plane.kubeconfigPath,
+    );
     for (const path of ['/health', '/api/v1/health']) {
       const response = await eventually(() => request(url).get(path).expect(200));
       expect(response.body).toEqual({

@@ -13,13 +13,21 @@ describe('HTTP conventions (api-contract §1)', () => {
   afterAll(() => app?.close());
 
   it('answers unknown routes and methods with the 404 envelope', async () => {
-    await request(url).delete('/api/v1/foo?x=1').expect(404, { error: 'Not found', message: 'No route for DELETE /api/v1/foo' });
-    await request(url).post('/api/v1/health').expect(404, { error: 'Not found', message: 'No route for POST /api/v1/health' });
+    await request(url)
+      .delete('/api/v1/foo?x=1')
+      .expect(404, { error: 'Not found', message: 'No route for DELETE /api/v1/foo' });
+    await request(url)
+      .post('/api/v1/health')
+      .expect(404, { error: 'Not found', message: 'No route for POST /api/v1/health' });
     await request(url).get('/nowhere').expect(404, { error: 'Not found', message: 'No route for GET /nowhere' });
   });
 
   it('answers a malformed JSON body with 400 and an oversized one with 413', async () => {
-    const malformed = await request(url).post('/api/v1/anything').set('Content-Type', 'application/json').send('{bad').expect(400);
+    const malformed = await request(url)
+      .post('/api/v1/anything')
+      .set('Content-Type', 'application/json')
+      .send('{bad')
+      .expect(400);
     expect(malformed.body).toEqual({ error: 'Invalid request', message: 'body: must be a JSON object' });
     const huge = JSON.stringify({ blob: 'x'.repeat(2 * 1024 * 1024 + 10) });
     await request(url)
@@ -61,7 +69,10 @@ describe('HTTP conventions (api-contract §1)', () => {
     const simple = await request(url).get('/api/v1/version').set('Origin', 'http://localhost:5173').expect(200);
     expect(simple.headers['access-control-expose-headers']).toBe('X-Request-ID,Retry-After');
 
-    const refused = await request(url).options('/api/v1/version').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    const refused = await request(url)
+      .options('/api/v1/version')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'GET');
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -75,10 +86,17 @@ describe('HTTP conventions (api-contract §1)', () => {
 
   it('names in the OpenAPI document who may call every operation', async () => {
     const document = await request(url).get('/api/docs-json').expect(200);
-    const operations = Object.entries(document.body.paths as Record<string, Record<string, Record<string, unknown>>>).flatMap(
-      ([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, role: operation['x-streamspace-role'] })),
+    const operations = Object.entries(
+      document.body.paths as Record<string, Record<string, Record<string, unknown>>>,
+    ).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        role: operation['x-streamspace-role'],
+      })),
     );
-    expect(operations.filter((operation) => !['public', 'user', 'operator', 'admin'].includes(operation.role as string))).toEqual([]);
+    expect(
+      operations.filter((operation) => !['public', 'user', 'operator', 'admin'].includes(operation.role as string)),
+    ).toEqual([]);
     expect(operations).toEqual(
       expect.arrayContaining([
         { route: 'POST /api/v1/auth/login', role: 'public' },

@@ -25,10 +25,14 @@ describe('the server process', () => {
       KUBECONFIG: process.env.KUBECONFIG,
       LOG_LEVEL: 'info',
     });
-    await eventually(async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/health/live`);
-      expect(response.status).toBe(200);
-    }, 60_000, 250);
+    await eventually(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/health/live`);
+        expect(response.status).toBe(200);
+      },
+      60_000,
+      250,
+    );
 
     // A request whose body is still arriving when the signal comes.
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -65,7 +69,11 @@ describe('the server process', () => {
     const exit = await server.exited;
     expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
 
-    const lines = server.stdout().trim().split('\n').map((line) => JSON.parse(line));
+    const lines = server
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const completed = lines.find((line) => line.requestId === 'drain-test-1' && line.msg === 'request completed');
     expect(completed).toMatchObject({ res: { statusCode: 404 }, req: { method: 'POST', url: '/api/v1/slow-upload' } });
     expect(server.stdout()).not.toContain('super-secret-token-value');

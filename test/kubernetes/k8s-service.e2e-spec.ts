@@ -46,7 +46,11 @@ describe('K8sService against a real API server', () => {
   it('creates, reads, lists, patches and deletes Sessions', async () => {
     const name = unique('alice-firefox');
     const created = await k8s.sessions.create(sessionManifest(name, 'alice', { tags: ['work'] }));
-    expect(created).toMatchObject({ apiVersion: 'stream.space/v1alpha1', kind: 'Session', spec: { user: 'alice', state: 'running' } });
+    expect(created).toMatchObject({
+      apiVersion: 'stream.space/v1alpha1',
+      kind: 'Session',
+      spec: { user: 'alice', state: 'running' },
+    });
     // CRD defaults are applied by the API server.
     expect(created.spec).toMatchObject({ persistentHome: true, idleTimeout: '30m', maxSessionDuration: '8h' });
 
@@ -61,11 +65,17 @@ describe('K8sService against a real API server', () => {
     await k8s.sessions.patchStatus(name, { phase: 'Running', url: 'https://x.example/' });
     const withActivity = await k8s.sessions.patchStatus(name, { lastActivity: '2026-11-25T10:00:00.000Z' });
     // Merge patches of status fields leave the other fields alone.
-    expect(withActivity.status).toEqual({ phase: 'Running', url: 'https://x.example/', lastActivity: '2026-11-25T10:00:00.000Z' });
+    expect(withActivity.status).toEqual({
+      phase: 'Running',
+      url: 'https://x.example/',
+      lastActivity: '2026-11-25T10:00:00.000Z',
+    });
     // A spec patch does not touch status, and a status patch does not touch spec.
     expect(withActivity.spec.state).toBe('hibernated');
 
-    const labelled = await k8s.sessions.patch(name, { metadata: { annotations: { 'streamspace.io/state-reason': 'user' } } });
+    const labelled = await k8s.sessions.patch(name, {
+      metadata: { annotations: { 'streamspace.io/state-reason': 'user' } },
+    });
     expect(labelled.metadata.annotations).toMatchObject({ 'streamspace.io/state-reason': 'user' });
 
     await k8s.sessions.delete(name);
@@ -110,7 +120,11 @@ describe('K8sService against a real API server', () => {
       spec: { user: 'alice', template: 'firefox', state: 'flying' as never },
     });
     await expect(invalid).rejects.toBeInstanceOf(KubernetesInvalidError);
-    await expect(invalid).rejects.toMatchObject({ status: 400, error: 'Invalid resource', message: expect.stringContaining('spec.state') });
+    await expect(invalid).rejects.toMatchObject({
+      status: 400,
+      error: 'Invalid resource',
+      message: expect.stringContaining('spec.state'),
+    });
     await k8s.sessions.delete(name);
   });
 
@@ -150,7 +164,9 @@ describe('K8sService against a real API server', () => {
   });
 
   it('answers 503 when the API server cannot be reached', async () => {
-    const unreachable = await startKubernetesModule({ KUBECONFIG: kubeconfigVariant(scratch, { server: 'https://127.0.0.1:1' }) });
+    const unreachable = await startKubernetesModule({
+      KUBECONFIG: kubeconfigVariant(scratch, { server: 'https://127.0.0.1:1' }),
+    });
     try {
       await expect(unreachable.k8s.sessions.get('x')).rejects.toMatchObject({
         constructor: KubernetesUnavailableError,

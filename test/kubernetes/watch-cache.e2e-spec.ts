@@ -39,7 +39,10 @@ describe('Session watch cache against a real API server', () => {
   });
 
   it('resyncs after the API server restarts and misses nothing changed around the outage', async () => {
-    await run(['apply', '-f', '-'], sessionYaml('bob-keep') + '---' + sessionYaml('bob-gone') + '---' + sessionYaml('bob-change'));
+    await run(
+      ['apply', '-f', '-'],
+      sessionYaml('bob-keep') + '---' + sessionYaml('bob-gone') + '---' + sessionYaml('bob-change'),
+    );
     await eventually(() => expect(cache.size).toBe(3));
     const restartsBefore = cache.restarts;
 
@@ -52,7 +55,12 @@ describe('Session watch cache against a real API server', () => {
 
     await eventually(
       () => {
-        expect(cache.list().map((s) => s.metadata.name).sort()).toEqual(['bob-change', 'bob-keep', 'bob-new']);
+        expect(
+          cache
+            .list()
+            .map((s) => s.metadata.name)
+            .sort(),
+        ).toEqual(['bob-change', 'bob-keep', 'bob-new']);
         expect(cache.get('bob-change')?.spec.state).toBe('terminated');
       },
       45_000,

@@ -27,15 +27,23 @@ describe('cluster figures: GET /api/v1/metrics and /ws/cluster (§3.12, §4.9, �
   });
 
   it('reports every field from live nodes and pods, with percentages to one decimal', async () => {
-    const { cluster } = (await request(url).get('/api/v1/metrics').set('Authorization', operator.bearer).expect(200)).body;
-    const nodes = JSON.parse(await kubectl(['get', 'nodes', '-o', 'json'])).items as { status: { allocatable: Record<string, string> } }[];
+    const { cluster } = (await request(url).get('/api/v1/metrics').set('Authorization', operator.bearer).expect(200))
+      .body;
+    const nodes = JSON.parse(await kubectl(['get', 'nodes', '-o', 'json'])).items as {
+      status: { allocatable: Record<string, string> };
+    }[];
     expect(cluster.nodes.total).toBe(nodes.length);
     expect(cluster.nodes.ready + cluster.nodes.notReady).toBe(nodes.length);
     expect(cluster.resources.cpu.total).toMatch(/^\d+m$/);
     expect(cluster.resources.memory.total).toMatch(/^\d+$/);
-    expect(cluster.resources.pods.total).toBe(nodes.reduce((sum, node) => sum + Number(node.status.allocatable.pods ?? 0), 0));
+    expect(cluster.resources.pods.total).toBe(
+      nodes.reduce((sum, node) => sum + Number(node.status.allocatable.pods ?? 0), 0),
+    );
     for (const resource of ['cpu', 'memory', 'pods'])
-      expect(Number.isFinite(cluster.resources[resource].percent) && Math.round(cluster.resources[resource].percent * 10) === cluster.resources[resource].percent * 10).toBe(true);
+      expect(
+        Number.isFinite(cluster.resources[resource].percent) &&
+          Math.round(cluster.resources[resource].percent * 10) === cluster.resources[resource].percent * 10,
+      ).toBe(true);
     expect(cluster.users.total).toBeGreaterThanOrEqual(2);
     expect(cluster.users.active).toBeGreaterThanOrEqual(2);
     expect(Object.keys(cluster.sessions).sort()).toEqual(['hibernated', 'running', 'terminated', 'total']);
@@ -43,7 +51,8 @@ describe('cluster figures: GET /api/v1/metrics and /ws/cluster (§3.12, §4.9, �
   });
 
   it('counts the requests of pods scheduled on nodes', async () => {
-    const before = (await request(url).get('/api/v1/metrics').set('Authorization', operator.bearer).expect(200)).body.cluster;
+    const before = (await request(url).get('/api/v1/metrics').set('Authorization', operator.bearer).expect(200)).body
+      .cluster;
     const name = `metrics-probe-${Date.now()}`;
     await kubectl(
       ['apply', '-n', 'streamspace', '-f', '-'],
@@ -59,7 +68,8 @@ describe('cluster figures: GET /api/v1/metrics and /ws/cluster (§3.12, §4.9, �
     );
     try {
       await eventually(async () => {
-        const after = (await request(url).get('/api/v1/metrics').set('Authorization', operator.bearer).expect(200)).body.cluster;
+        const after = (await request(url).get('/api/v1/metrics').set('Authorization', operator.bearer).expect(200)).body
+          .cluster;
         expect(after.resources.pods.used).toBe(before.resources.pods.used + 1);
         expect(parseInt(after.resources.cpu.used)).toBe(parseInt(before.resources.cpu.used) + 250);
         expect(BigInt(after.resources.memory.used) - BigInt(before.resources.memory.used)).toBe(64n * 1024n * 1024n);
@@ -73,7 +83,10 @@ describe('cluster figures: GET /api/v1/metrics and /ws/cluster (§3.12, §4.9, �
     const socket = await openSocket(wsUrl(url, `/api/v1/ws/cluster?token=${operator.token}`));
     sockets.push(socket);
     const first = await socket.next(2000);
-    expect(first).toMatchObject({ type: 'metrics_update', metrics: { cluster: { nodes: expect.any(Object), resources: expect.any(Object) } } });
+    expect(first).toMatchObject({
+      type: 'metrics_update',
+      metrics: { cluster: { nodes: expect.any(Object), resources: expect.any(Object) } },
+    });
     await app.get(ClusterEndpoint).tick();
     expect((await socket.next(2000)).type).toBe('metrics_update');
     const refused = await openSocket(wsUrl(url, `/api/v1/ws/cluster?token=${user.token}`)).then(

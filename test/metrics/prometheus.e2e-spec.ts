@@ -25,7 +25,8 @@ describe('Prometheus metrics at /metrics (§3.12)', () => {
   }
   const value = (families: Map<string, Family>, name: string, labels: Record<string, string> = {}) =>
     Number(
-      families.get(name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value ?? 0,
+      families.get(name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value ??
+        0,
     );
 
   beforeAll(async () => {
@@ -68,15 +69,29 @@ describe('Prometheus metrics at /metrics (§3.12)', () => {
     const session = await launchSession(url, user, { template });
     await request(url).get(`/api/v1/sessions/${session.name}`).set('Authorization', user.bearer).expect(200);
     await request(url).get(`/api/v1/sessions/${session.name}/connect`).set('Authorization', user.bearer).expect(200);
-    await request(url).patch(`/api/v1/sessions/${session.name}`).set('Authorization', user.bearer).send({ state: 'hibernated' }).expect(202);
-    await request(url).put(`/api/v1/users/${user.id}/quota`).set('Authorization', admin.bearer).send({ maxSessions: 0 }).expect(200);
+    await request(url)
+      .patch(`/api/v1/sessions/${session.name}`)
+      .set('Authorization', user.bearer)
+      .send({ state: 'hibernated' })
+      .expect(202);
+    await request(url)
+      .put(`/api/v1/users/${user.id}/quota`)
+      .set('Authorization', admin.bearer)
+      .send({ maxSessions: 0 })
+      .expect(200);
     await request(url).post('/api/v1/sessions').set('Authorization', user.bearer).send({ template }).expect(403);
 
     const after = await scrape();
-    expect(value(after, 'streamspace_sessions_created_total')).toBe(value(before, 'streamspace_sessions_created_total') + 1);
+    expect(value(after, 'streamspace_sessions_created_total')).toBe(
+      value(before, 'streamspace_sessions_created_total') + 1,
+    );
     const route = { method: 'GET', route: '/api/v1/sessions/:id', status: '200' };
-    expect(value(after, 'streamspace_http_requests_total', route)).toBe(value(before, 'streamspace_http_requests_total', route) + 1);
-    expect([...after.get('streamspace_http_requests_total')!.metrics].some((m) => m.labels?.route?.includes(session.name))).toBe(false);
+    expect(value(after, 'streamspace_http_requests_total', route)).toBe(
+      value(before, 'streamspace_http_requests_total', route) + 1,
+    );
+    expect(
+      [...after.get('streamspace_http_requests_total')!.metrics].some((m) => m.labels?.route?.includes(session.name)),
+    ).toBe(false);
     expect(value(after, 'streamspace_session_hibernations_total', { reason: 'user' })).toBe(
       value(before, 'streamspace_session_hibernations_total', { reason: 'user' }) + 1,
     );
@@ -92,7 +107,9 @@ describe('Prometheus metrics at /metrics (§3.12)', () => {
     // The text parser drops histogram labels, so the count is read from the registry itself.
     const started = async () =>
       (await app.get(MetricsService).sessionStart.get()).values.find(
-        (sample) => sample.metricName === 'streamspace_session_start_duration_seconds_count' && sample.labels.result === 'running',
+        (sample) =>
+          sample.metricName === 'streamspace_session_start_duration_seconds_count' &&
+          sample.labels.result === 'running',
       )?.value ?? 0;
     const session = await launchSession(url, other, { template });
     const before = await started();

@@ -8,7 +8,12 @@ import { startTestApp } from '../support/test-app.js';
 import { createFakeNode, type FakeNode, readNode, reservedToleration } from './fake-node.js';
 
 interface PodSummary {
-  metadata: { name: string; annotations?: Record<string, string>; ownerReferences?: { kind: string }[]; deletionTimestamp?: string };
+  metadata: {
+    name: string;
+    annotations?: Record<string, string>;
+    ownerReferences?: { kind: string }[];
+    deletionTimestamp?: string;
+  };
   spec: { nodeName?: string };
   status: { phase?: string };
 }
@@ -47,7 +52,11 @@ describe('POST /api/v1/admin/nodes/:name/drain (§3.8)', () => {
   const nodes: FakeNode[] = [];
   const namespace = uniqueName('drain');
   const drain = (node: string, body?: object) =>
-    request(url).post(`/api/v1/admin/nodes/${node}/drain`).set('Authorization', admin.bearer).set('Content-Type', 'application/json').send(body);
+    request(url)
+      .post(`/api/v1/admin/nodes/${node}/drain`)
+      .set('Authorization', admin.bearer)
+      .set('Content-Type', 'application/json')
+      .send(body);
 
   beforeAll(async () => {
     ({ app, url } = await startTestApp());
@@ -71,7 +80,11 @@ describe('POST /api/v1/admin/nodes/:name/drain (§3.8)', () => {
         selector: { matchLabels: { app: 'agent' } },
         template: {
           metadata: { labels: { app: 'agent' } },
-          spec: { nodeSelector: { 'kubernetes.io/hostname': node.name }, tolerations: [reservedToleration], containers: [{ name: 'agent', image: 'busybox' }] },
+          spec: {
+            nodeSelector: { 'kubernetes.io/hostname': node.name },
+            tolerations: [reservedToleration],
+            containers: [{ name: 'agent', image: 'busybox' }],
+          },
         },
       },
     };
@@ -80,21 +93,36 @@ describe('POST /api/v1/admin/nodes/:name/drain (§3.8)', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: `static-${node.name}`, namespace, annotations: { 'kubernetes.io/config.mirror': 'hash' } },
-      spec: { nodeName: node.name, tolerations: [reservedToleration], containers: [{ name: 'static', image: 'busybox' }] },
+      spec: {
+        nodeName: node.name,
+        tolerations: [reservedToleration],
+        containers: [{ name: 'static', image: 'busybox' }],
+      },
     };
     for (const object of [deployment('web', namespace, node.name, 2), daemonSet, mirror]) {
       await kubectl(['create', '-f', '-'], JSON.stringify(object));
     }
-    const before = await eventually(async () => {
-      const pods = await podsOn(namespace, node.name);
-      expect(pods.filter((pod) => pod.status.phase === 'Running')).toHaveLength(4);
-      return pods;
-    }, 30_000, 200);
-    const web = before.filter((pod) => pod.metadata.name.startsWith('web-')).map((pod) => pod.metadata.name).sort();
+    const before = await eventually(
+      async () => {
+        const pods = await podsOn(namespace, node.name);
+        expect(pods.filter((pod) => pod.status.phase === 'Running')).toHaveLength(4);
+        return pods;
+      },
+      30_000,
+      200,
+    );
+    const web = before
+      .filter((pod) => pod.metadata.name.startsWith('web-'))
+      .map((pod) => pod.metadata.name)
+      .sort();
     const agent = before.find((pod) => pod.metadata.ownerReferences?.[0]?.kind === 'DaemonSet')!.metadata.name;
 
     const started = Date.now();
-    const response = await drain(node.name, { grace_period_seconds: 0, gracePeriodSeconds: 3000, timeoutSeconds: 30 }).expect(200);
+    const response = await drain(node.name, {
+      grace_period_seconds: 0,
+      gracePeriodSeconds: 3000,
+      timeoutSeconds: 30,
+    }).expect(200);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(response.body).toEqual({
       message: 'Node drained successfully',
@@ -108,11 +136,15 @@ describe('POST /api/v1/admin/nodes/:name/drain (§3.8)', () => {
     });
 
     expect((await readNode(node.name)).spec.unschedulable).toBe(true);
-    await eventually(async () => {
-      const names = (await podsOn(namespace, node.name)).map((pod) => pod.metadata.name);
-      for (const name of web) expect(names).not.toContain(name);
-      expect(names).toEqual(expect.arrayContaining([agent, `static-${node.name}`]));
-    }, 15_000, 200);
+    await eventually(
+      async () => {
+        const names = (await podsOn(namespace, node.name)).map((pod) => pod.metadata.name);
+        for (const name of web) expect(names).not.toContain(name);
+        expect(names).toEqual(expect.arrayContaining([agent, `static-${node.name}`]));
+      },
+      15_000,
+      200,
+    );
   });
 
   it('answers 409 Drain incomplete when a PodDisruptionBudget blocks an eviction until the timeout', async () => {
@@ -126,17 +158,23 @@ describe('POST /api/v1/admin/nodes/:name/drain (§3.8)', () => {
       spec: { minAvailable: 1, selector: { matchLabels: { app: 'guarded' } } },
     };
     await kubectl(['create', '-f', '-'], JSON.stringify(pdb));
-    const [pod] = await eventually(async () => {
-      const pods = (await podsOn(namespace, node.name)).filter((p) => p.status.phase === 'Running');
-      expect(pods).toHaveLength(1);
-      return pods;
-    }, 30_000, 200);
+    const [pod] = await eventually(
+      async () => {
+        const pods = (await podsOn(namespace, node.name)).filter((p) => p.status.phase === 'Running');
+        expect(pods).toHaveLength(1);
+        return pods;
+      },
+      30_000,
+      200,
+    );
 
     const started = Date.now();
     const [response, meanwhile] = await Promise.all([
       drain(node.name, { timeoutSeconds: 6 }),
       // A long drain holds no other request up.
-      new Promise((resolve) => setTimeout(resolve, 1000)).then(() => request(url).get('/api/v1/admin/nodes/stats').set('Authorization', admin.bearer)),
+      new Promise((resolve) => setTimeout(resolve, 1000)).then(() =>
+        request(url).get('/api/v1/admin/nodes/stats').set('Authorization', admin.bearer),
+      ),
     ]);
     const elapsed = Date.now() - started;
     expect(meanwhile.status).toBe(200);
@@ -158,7 +196,13 @@ describe('POST /api/v1/admin/nodes/:name/drain (§3.8)', () => {
   });
 
   it('validates the body', async () => {
-    for (const body of [{ timeoutSeconds: 0 }, { timeoutSeconds: 301 }, { grace_period_seconds: -1 }, { gracePeriodSeconds: 3601 }, { timeoutSeconds: '5' }]) {
+    for (const body of [
+      { timeoutSeconds: 0 },
+      { timeoutSeconds: 301 },
+      { grace_period_seconds: -1 },
+      { gracePeriodSeconds: 3601 },
+      { timeoutSeconds: '5' },
+    ]) {
       const response = await drain('kwok-node-0', body).expect(400);
       expect(response.body).toMatchObject({ error: 'Invalid request' });
     }

@@ -25,18 +25,27 @@ export async function createFakeNode(prefix = 'test-node'): Promise<FakeNode> {
     metadata: {
       name,
       annotations: { 'kwok.x-k8s.io/node': 'fake' },
-      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        type: 'kwok',
+      },
     },
     spec: { taints: [{ key: RESERVATION_TAINT, value: name, effect: 'NoSchedule' }] },
     status: { capacity: resources, allocatable: resources },
   };
   await kubectl(['create', '-f', '-'], JSON.stringify(node));
   // Ready once kwok keeps its lease and the lifecycle controller has lifted the not-ready taint.
-  await eventually(async () => {
-    const current = JSON.parse(await kubectl(['get', 'node', name, '-o', 'json']));
-    expect(current.status.conditions?.find((c: { type: string }) => c.type === 'Ready')?.status).toBe('True');
-    expect((current.spec.taints ?? []).map((t: { key: string }) => t.key)).toEqual([RESERVATION_TAINT]);
-  }, 30_000, 200);
+  await eventually(
+    async () => {
+      const current = JSON.parse(await kubectl(['get', 'node', name, '-o', 'json']));
+      expect(current.status.conditions?.find((c: { type: string }) => c.type === 'Ready')?.status).toBe('True');
+      expect((current.spec.taints ?? []).map((t: { key: string }) => t.key)).toEqual([RESERVATION_TAINT]);
+    },
+    30_000,
+    200,
+  );
   return { name, delete: () => kubectl(['delete', 'node', name, '--wait=false']).then(() => undefined) };
 }
 

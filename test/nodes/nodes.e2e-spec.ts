@@ -19,9 +19,14 @@ describe('node administration /api/v1/admin/nodes (§3.8)', () => {
   const namespace = uniqueName('nodes');
   const as = (account: TestAccount) => ({
     get: (path: string) => request(url).get(`/api/v1/admin/nodes${path}`).set('Authorization', account.bearer),
-    put: (path: string, body?: object) => request(url).put(`/api/v1/admin/nodes${path}`).set('Authorization', account.bearer).send(body),
+    put: (path: string, body?: object) =>
+      request(url).put(`/api/v1/admin/nodes${path}`).set('Authorization', account.bearer).send(body),
     post: (path: string, body?: object) =>
-      request(url).post(`/api/v1/admin/nodes${path}`).set('Authorization', account.bearer).set('Content-Type', 'application/json').send(body),
+      request(url)
+        .post(`/api/v1/admin/nodes${path}`)
+        .set('Authorization', account.bearer)
+        .set('Content-Type', 'application/json')
+        .send(body),
     delete: (path: string) => request(url).delete(`/api/v1/admin/nodes${path}`).set('Authorization', account.bearer),
   });
 
@@ -53,9 +58,25 @@ describe('node administration /api/v1/admin/nodes (§3.8)', () => {
       unschedulable: false,
       capacity: { cpu: '32', memory: '256Gi', pods: '110' },
       allocatable: { cpu: '32', memory: '256Gi', pods: '110' },
-      usage: { cpu: expect.stringMatching(/^\d+m$/), memory: expect.stringMatching(/^\d+Mi$/), cpuPercent: expect.any(Number), memoryPercent: expect.any(Number) },
-      info: { osImage: expect.any(String), kernelVersion: expect.any(String), kubeletVersion: expect.any(String), containerRuntime: expect.any(String) },
-      conditions: expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'True', lastTransitionTime: expect.stringMatching(TIMESTAMP) })]),
+      usage: {
+        cpu: expect.stringMatching(/^\d+m$/),
+        memory: expect.stringMatching(/^\d+Mi$/),
+        cpuPercent: expect.any(Number),
+        memoryPercent: expect.any(Number),
+      },
+      info: {
+        osImage: expect.any(String),
+        kernelVersion: expect.any(String),
+        kubeletVersion: expect.any(String),
+        containerRuntime: expect.any(String),
+      },
+      conditions: expect.arrayContaining([
+        expect.objectContaining({
+          type: 'Ready',
+          status: 'True',
+          lastTransitionTime: expect.stringMatching(TIMESTAMP),
+        }),
+      ]),
       pods: expect.any(Number),
       age: expect.stringMatching(/^\d+(s|m|h\d+m|d\d+h)$/),
       createdAt: expect.stringMatching(TIMESTAMP),
@@ -66,8 +87,16 @@ describe('node administration /api/v1/admin/nodes (§3.8)', () => {
       totalNodes: live.length,
       readyNodes: live.length,
       notReadyNodes: 0,
-      totalCapacity: { cpu: expect.stringMatching(/^\d+\.\d$/), memory: expect.stringMatching(/^\d+\.\dGi$/), pods: 110 * live.length },
-      totalUsage: { cpu: expect.stringMatching(/^\d+\.\d$/), cpuPercent: expect.any(Number), memoryPercent: expect.any(Number) },
+      totalCapacity: {
+        cpu: expect.stringMatching(/^\d+\.\d$/),
+        memory: expect.stringMatching(/^\d+\.\dGi$/),
+        pods: 110 * live.length,
+      },
+      totalUsage: {
+        cpu: expect.stringMatching(/^\d+\.\d$/),
+        cpuPercent: expect.any(Number),
+        memoryPercent: expect.any(Number),
+      },
     });
   });
 
@@ -85,10 +114,16 @@ describe('node administration /api/v1/admin/nodes (§3.8)', () => {
     await kubectl(['create', '-f', '-'], JSON.stringify(pod));
     await eventually(async () => {
       const info = (await as(admin).get(`/${node.name}`).expect(200)).body;
-      expect(info).toMatchObject({ name: node.name, pods: 1, usage: { cpu: '500m', memory: '256Mi', cpuPercent: 6.3, memoryPercent: 0.8 } });
+      expect(info).toMatchObject({
+        name: node.name,
+        pods: 1,
+        usage: { cpu: '500m', memory: '256Mi', cpuPercent: 6.3, memoryPercent: 0.8 },
+      });
     });
     await kubectl(['delete', 'pod', 'worker', '-n', namespace, '--grace-period=0', '--force']);
-    await eventually(async () => expect((await as(admin).get(`/${node.name}`).expect(200)).body).toMatchObject({ pods: 0, usage: { cpu: '0m' } }));
+    await eventually(async () =>
+      expect((await as(admin).get(`/${node.name}`).expect(200)).body).toMatchObject({ pods: 0, usage: { cpu: '0m' } }),
+    );
   });
 
   it('answers 404 for an unknown node on reads and writes', async () => {
@@ -101,12 +136,19 @@ describe('node administration /api/v1/admin/nodes (§3.8)', () => {
   });
 
   it('adds and removes labels whose keys contain a slash, unencoded or as %2F', async () => {
-    await as(admin).put(`/${node.name}/labels`, { key: 'example.com/team', value: 'blue' }).expect(200, { message: 'Label added successfully' });
+    await as(admin)
+      .put(`/${node.name}/labels`, { key: 'example.com/team', value: 'blue' })
+      .expect(200, { message: 'Label added successfully' });
     await as(admin).put(`/${node.name}/labels`, { key: 'tier', value: '' }).expect(200);
     // Read your writes: the next read shows it.
-    expect((await as(admin).get(`/${node.name}`).expect(200)).body.labels).toMatchObject({ 'example.com/team': 'blue', tier: '' });
+    expect((await as(admin).get(`/${node.name}`).expect(200)).body.labels).toMatchObject({
+      'example.com/team': 'blue',
+      tier: '',
+    });
 
-    await as(admin).delete(`/${node.name}/labels/example.com/team`).expect(200, { message: 'Label removed successfully' });
+    await as(admin)
+      .delete(`/${node.name}/labels/example.com/team`)
+      .expect(200, { message: 'Label removed successfully' });
     expect((await readNode(node.name)).metadata.labels).not.toHaveProperty('example.com/team');
 
     await as(admin).put(`/${node.name}/labels`, { key: 'example.com/team', value: 'green' }).expect(200);
@@ -123,7 +165,13 @@ describe('node administration /api/v1/admin/nodes (§3.8)', () => {
   });
 
   it('refuses invalid labels with 400 Invalid label', async () => {
-    for (const body of [{ key: 'a' }, { key: 7, value: 'x' }, { key: 'bad key', value: 'x' }, { key: 'a', value: 'x'.repeat(64) }, { key: 'UPPER.case/x', value: 'y' }]) {
+    for (const body of [
+      { key: 'a' },
+      { key: 7, value: 'x' },
+      { key: 'bad key', value: 'x' },
+      { key: 'a', value: 'x'.repeat(64) },
+      { key: 'UPPER.case/x', value: 'y' },
+    ]) {
       const response = await as(admin).put(`/${node.name}/labels`, body).expect(400);
       expect(response.body).toEqual({ error: 'Invalid label', message: expect.any(String) });
     }
@@ -131,7 +179,9 @@ describe('node administration /api/v1/admin/nodes (§3.8)', () => {
 
   it('keeps every taint when several are added at once, and stamps NoExecute taints', async () => {
     const keys = Array.from({ length: 5 }, (_, i) => `example.com/parallel-${i}`);
-    const answers = await Promise.all(keys.map((key) => as(admin).post(`/${node.name}/taints`, { key, value: 'v', effect: 'NoSchedule' })));
+    const answers = await Promise.all(
+      keys.map((key) => as(admin).post(`/${node.name}/taints`, { key, value: 'v', effect: 'NoSchedule' })),
+    );
     expect(answers.map((answer) => answer.status)).toEqual(keys.map(() => 200));
     expect(answers[0].body).toEqual({ message: 'Taint added successfully' });
     const before = Date.now();
@@ -143,25 +193,47 @@ describe('node administration /api/v1/admin/nodes (§3.8)', () => {
     expect(new Date(noExecute.timeAdded!).getTime()).toBeGreaterThanOrEqual(before - 2000);
     expect(taints.find((t) => t.key === keys[0])).not.toHaveProperty('timeAdded');
     const info = (await as(admin).get(`/${node.name}`).expect(200)).body;
-    expect(info.taints).toEqual(expect.arrayContaining([{ key: 'example.com/evict', value: '', effect: 'NoExecute', timeAdded: expect.stringMatching(TIMESTAMP) }]));
+    expect(info.taints).toEqual(
+      expect.arrayContaining([
+        { key: 'example.com/evict', value: '', effect: 'NoExecute', timeAdded: expect.stringMatching(TIMESTAMP) },
+      ]),
+    );
 
     await as(admin)
       .post(`/${node.name}/taints`, { key: keys[0], value: 'other', effect: 'NoSchedule' })
-      .expect(409, { error: 'Taint already exists', message: `Node '${node.name}' already has taint ${keys[0]}:NoSchedule` });
+      .expect(409, {
+        error: 'Taint already exists',
+        message: `Node '${node.name}' already has taint ${keys[0]}:NoSchedule`,
+      });
     // Same key, another effect is another taint.
     await as(admin).post(`/${node.name}/taints`, { key: keys[0], effect: 'PreferNoSchedule' }).expect(200);
 
-    await as(admin).delete(`/${node.name}/taints/${keys[0]}?effect=PreferNoSchedule`).expect(200, { message: 'Taint removed successfully' });
-    expect((await readNode(node.name)).spec.taints?.filter((t) => t.key === keys[0])).toEqual([{ key: keys[0], value: 'v', effect: 'NoSchedule' }]);
-    for (const key of [...keys, 'example.com/evict']) await as(admin).delete(`/${node.name}/taints/${encodeURIComponent(key)}`).expect(200);
+    await as(admin)
+      .delete(`/${node.name}/taints/${keys[0]}?effect=PreferNoSchedule`)
+      .expect(200, { message: 'Taint removed successfully' });
+    expect((await readNode(node.name)).spec.taints?.filter((t) => t.key === keys[0])).toEqual([
+      { key: keys[0], value: 'v', effect: 'NoSchedule' },
+    ]);
+    for (const key of [...keys, 'example.com/evict'])
+      await as(admin)
+        .delete(`/${node.name}/taints/${encodeURIComponent(key)}`)
+        .expect(200);
     expect((await readNode(node.name)).spec.taints?.map((t) => t.key)).toEqual([RESERVATION_TAINT]);
     await as(admin)
       .delete(`/${node.name}/taints/example.com/evict`)
-      .expect(404, { error: 'Taint not found', message: `Node '${node.name}' has no taint with key 'example.com/evict'` });
+      .expect(404, {
+        error: 'Taint not found',
+        message: `Node '${node.name}' has no taint with key 'example.com/evict'`,
+      });
   });
 
   it('refuses invalid taints with 400 Invalid taint', async () => {
-    for (const body of [{ key: 'a' }, { effect: 'NoSchedule' }, { key: 'a', effect: 'Never' }, { key: 'a', value: 'bad value', effect: 'NoSchedule' }]) {
+    for (const body of [
+      { key: 'a' },
+      { effect: 'NoSchedule' },
+      { key: 'a', effect: 'Never' },
+      { key: 'a', value: 'bad value', effect: 'NoSchedule' },
+    ]) {
       const response = await as(admin).post(`/${node.name}/taints`, body).expect(400);
       expect(response.body).toEqual({ error: 'Invalid taint', message: expect.any(String) });
     }
@@ -174,8 +246,17 @@ describe('node administration /api/v1/admin/nodes (§3.8)', () => {
       await as(admin).post(`/${node.name}/cordon`).expect(200);
       const info = (await as(admin).get(`/${node.name}`).expect(200)).body;
       expect(info.unschedulable).toBe(true);
-      expect(info.taints).toContainEqual(expect.objectContaining({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }));
-      await eventually(async () => expect((await readNode(node.name)).spec.taints?.map((t) => t.key)).toContain('node.kubernetes.io/unschedulable'), 15_000, 200);
+      expect(info.taints).toContainEqual(
+        expect.objectContaining({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }),
+      );
+      await eventually(
+        async () =>
+          expect((await readNode(node.name)).spec.taints?.map((t) => t.key)).toContain(
+            'node.kubernetes.io/unschedulable',
+          ),
+        15_000,
+        200,
+      );
 
       await as(admin).post(`/${node.name}/uncordon`).expect(200, { message: 'Node uncordoned successfully' });
       await as(admin).post(`/${node.name}/uncordon`).expect(200);
@@ -214,7 +295,11 @@ describe('node administration /api/v1/admin/nodes (§3.8)', () => {
       const send = (req: request.Test) => (body ? req.send(body) : req);
       await send((request(url) as unknown as Record<string, (p: string) => request.Test>)[method](target)).expect(401);
       for (const account of [user, operator]) {
-        await send((request(url) as unknown as Record<string, (p: string) => request.Test>)[method](target).set('Authorization', account.bearer)).expect(403, forbidden);
+        await send(
+          (request(url) as unknown as Record<string, (p: string) => request.Test>)
+            [method](target)
+            .set('Authorization', account.bearer),
+        ).expect(403, forbidden);
       }
     }
     const current = await readNode(node.name);

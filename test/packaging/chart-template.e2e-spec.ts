@@ -5,10 +5,32 @@ import { CHART_DIR, helm, type Manifest, renderChart, valuesFile } from './helm.
 
 /** api-contract §6.9 (KUBECONFIG aside: in a cluster the server uses its service account) plus LOG_LEVEL and login throttling. */
 const ENVIRONMENT_VARIABLES = [
-  'API_PORT', 'NAMESPACE', 'DATABASE_URL', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME', 'DB_SSL_MODE',
-  'JWT_SECRET', 'NODE_ENV', 'ADMIN_PASSWORD', 'ADMIN_PASSWORD_RESET', 'CORS_ALLOWED_ORIGINS', 'TRUST_PROXY',
-  'IDLE_CHECK_INTERVAL', 'RECONCILER_ENABLED', 'CLUSTER_WRITE_NAMESPACES', 'INGRESS_DOMAIN', 'INGRESS_CLASS',
-  'CATALOG_FILE', 'METRICS_TOKEN', 'GIT_COMMIT', 'LOG_LEVEL', 'LOGIN_ATTEMPTS_PER_USERNAME', 'LOGIN_ATTEMPTS_PER_ADDRESS',
+  'API_PORT',
+  'NAMESPACE',
+  'DATABASE_URL',
+  'DB_HOST',
+  'DB_PORT',
+  'DB_USER',
+  'DB_PASSWORD',
+  'DB_NAME',
+  'DB_SSL_MODE',
+  'JWT_SECRET',
+  'NODE_ENV',
+  'ADMIN_PASSWORD',
+  'ADMIN_PASSWORD_RESET',
+  'CORS_ALLOWED_ORIGINS',
+  'TRUST_PROXY',
+  'IDLE_CHECK_INTERVAL',
+  'RECONCILER_ENABLED',
+  'CLUSTER_WRITE_NAMESPACES',
+  'INGRESS_DOMAIN',
+  'INGRESS_CLASS',
+  'CATALOG_FILE',
+  'METRICS_TOKEN',
+  'GIT_COMMIT',
+  'LOG_LEVEL',
+  'LOGIN_ATTEMPTS_PER_USERNAME',
+  'LOGIN_ATTEMPTS_PER_ADDRESS',
 ];
 
 /** Every optional switch on, with an external database URL. */
@@ -16,8 +38,16 @@ const ALL_ON = {
   replicaCount: 2,
   postgresql: { enabled: false },
   database: { url: 'postgres://streamspace:secret@db.example.com:5432/streamspace', sslMode: 'require' },
-  ingress: { enabled: true, className: 'nginx', host: 'api.example.com', tls: { enabled: true, secretName: 'api-tls' } },
-  networkPolicy: { enabled: true, ingressFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] },
+  ingress: {
+    enabled: true,
+    className: 'nginx',
+    host: 'api.example.com',
+    tls: { enabled: true, secretName: 'api-tls' },
+  },
+  networkPolicy: {
+    enabled: true,
+    ingressFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+  },
   admin: { password: 'correct-horse-battery-staple', passwordReset: 'another-long-passw0rd!' },
   metrics: { token: '0123456789abcdef0123' },
   config: {
@@ -131,7 +161,14 @@ describe('helm chart (offline)', () => {
       expect(env.find((entry) => entry.name === 'NODE_ENV')?.value).toBe('production');
       expect(env.find((entry) => entry.name === 'NAMESPACE')?.value).toBe('streamspace');
       expect(env.find((entry) => entry.name === 'JWT_SECRET')?.valueFrom?.secretKeyRef).toBeDefined();
-      for (const secret of ['JWT_SECRET', 'DATABASE_URL', 'DB_PASSWORD', 'ADMIN_PASSWORD', 'ADMIN_PASSWORD_RESET', 'METRICS_TOKEN']) {
+      for (const secret of [
+        'JWT_SECRET',
+        'DATABASE_URL',
+        'DB_PASSWORD',
+        'ADMIN_PASSWORD',
+        'ADMIN_PASSWORD_RESET',
+        'METRICS_TOKEN',
+      ]) {
         expect(env.find((entry) => entry.name === secret)?.value ?? '').toBe('');
       }
     });
@@ -149,7 +186,10 @@ describe('helm chart (offline)', () => {
         expect(rule.apiGroups).not.toContain('apiextensions.k8s.io');
       }
       for (const binding of ofKind(manifests, 'RoleBinding').concat(ofKind(manifests, 'ClusterRoleBinding'))) {
-        const { subjects, roleRef } = binding as unknown as { subjects: { kind: string; name: string }[]; roleRef: { name: string } };
+        const { subjects, roleRef } = binding as unknown as {
+          subjects: { kind: string; name: string }[];
+          roleRef: { name: string };
+        };
         expect(subjects).toEqual([expect.objectContaining({ kind: 'ServiceAccount', name: 'rel-streamspace-api' })]);
         // Bindings only point at the chart's own roles, never at built-in ones like cluster-admin.
         expect(roleRef.name.startsWith('rel-streamspace-api')).toBe(true);
@@ -166,8 +206,16 @@ describe('helm chart (offline)', () => {
     const workloadVerbs = ['get', 'list', 'watch', 'create', 'delete'];
     expect(rules).toEqual([
       { apiGroups: ['stream.space'], resources: ['sessions', 'templates', 'applicationinstalls'], verbs: crud },
-      { apiGroups: ['stream.space'], resources: ['sessions/status', 'templates/status', 'applicationinstalls/status'], verbs: ['get', 'patch'] },
-      { apiGroups: ['stream.space'], resources: ['sessions/finalizers', 'applicationinstalls/finalizers'], verbs: ['update'] },
+      {
+        apiGroups: ['stream.space'],
+        resources: ['sessions/status', 'templates/status', 'applicationinstalls/status'],
+        verbs: ['get', 'patch'],
+      },
+      {
+        apiGroups: ['stream.space'],
+        resources: ['sessions/finalizers', 'applicationinstalls/finalizers'],
+        verbs: ['update'],
+      },
       { apiGroups: ['apps'], resources: ['deployments'], verbs: workloadVerbs },
       { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
       { apiGroups: [''], resources: ['services', 'persistentvolumeclaims'], verbs: workloadVerbs },
@@ -175,7 +223,9 @@ describe('helm chart (offline)', () => {
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
     ]);
     // With the optional features off, cluster-wide access is read-only nodes and pods (the watch caches).
-    expect(rulesOf(manifests, 'ClusterRole')).toEqual([{ apiGroups: [''], resources: ['nodes', 'pods'], verbs: ['get', 'list', 'watch'] }]);
+    expect(rulesOf(manifests, 'ClusterRole')).toEqual([
+      { apiGroups: [''], resources: ['nodes', 'pods'], verbs: ['get', 'list', 'watch'] },
+    ]);
   });
 
   it('adds node administration, cluster reads and resource writes only behind their switches', async () => {
@@ -189,7 +239,8 @@ describe('helm chart (offline)', () => {
     // Cluster-wide access never writes anything but node patches and evictions.
     for (const rule of cluster) {
       const writes = rule.verbs.filter((verb) => !['get', 'list', 'watch'].includes(verb));
-      if (writes.length > 0) expect(rule.resources).toEqual(expect.arrayContaining([expect.stringMatching(/^(nodes|pods\/eviction)$/)]));
+      if (writes.length > 0)
+        expect(rule.resources).toEqual(expect.arrayContaining([expect.stringMatching(/^(nodes|pods\/eviction)$/)]));
     }
     const writeRoles = ofKind(on, 'Role').filter((role) => role.metadata.name.endsWith('-resource-write'));
     expect(writeRoles.map((role) => role.metadata.namespace).sort()).toEqual(['streamspace', 'team-a', 'team-b']);
@@ -218,7 +269,11 @@ describe('helm chart (offline)', () => {
 
     const defaults = await renderChart({ networkPolicy: { enabled: true } });
     // With the bundled database, a second policy admits only the API pods to PostgreSQL.
-    expect(ofKind(defaults, 'NetworkPolicy').map((policy) => policy.metadata.name).sort()).toEqual(['rel-streamspace-api', 'rel-streamspace-api-postgresql']);
+    expect(
+      ofKind(defaults, 'NetworkPolicy')
+        .map((policy) => policy.metadata.name)
+        .sort(),
+    ).toEqual(['rel-streamspace-api', 'rel-streamspace-api-postgresql']);
     expect(ofKind(await renderChart(ALL_OFF), 'PodDisruptionBudget')).toHaveLength(0);
     expect(ofKind(await renderChart({}), 'Ingress')).toHaveLength(0);
   });
@@ -230,7 +285,10 @@ describe('helm chart (offline)', () => {
     expect(env.get('CORS_ALLOWED_ORIGINS')?.value).toBe('https://ui.example.com,https://admin.example.com');
     expect(env.get('DB_SSL_MODE')?.value).toBe('require');
     expect(env.get('DB_HOST')?.value).toBe('');
-    expect(env.get('DATABASE_URL')?.valueFrom?.secretKeyRef).toEqual({ name: 'rel-streamspace-api', key: 'database-url' });
+    expect(env.get('DATABASE_URL')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'rel-streamspace-api',
+      key: 'database-url',
+    });
     const [secret] = ofKind(on, 'Secret');
     const data = secret!.data as Record<string, string>;
     const decoded = (key: string) => Buffer.from(data[key]!, 'base64').toString();
@@ -242,7 +300,10 @@ describe('helm chart (offline)', () => {
     const bundled = await renderChart({});
     const bundledEnv = new Map(apiContainer(bundled).env!.map((entry) => [entry.name, entry]));
     expect(bundledEnv.get('DB_HOST')?.value).toBe('rel-streamspace-api-postgresql');
-    expect(bundledEnv.get('DB_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'rel-streamspace-api', key: 'postgresql-password' });
+    expect(bundledEnv.get('DB_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'rel-streamspace-api',
+      key: 'postgresql-password',
+    });
     const [postgres] = ofKind(bundled, 'StatefulSet');
     expect(podSpec(postgres!).containers[0]!.env).toContainEqual({
       name: 'POSTGRES_PASSWORD',

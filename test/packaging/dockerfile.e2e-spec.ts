@@ -17,7 +17,10 @@ const lineOf = (instruction: Instruction) => instruction.getRange().start.line;
 /** Instructions of the last stage: the image that ships. */
 const runtime = dockerfile.getInstructions().filter((instruction) => lineOf(instruction) > lineOf(froms.at(-1)!));
 const runtimeKeyword = (keyword: string) => runtime.filter((instruction) => instruction.getKeyword() === keyword);
-const runs = dockerfile.getInstructions().filter((instruction) => instruction.getKeyword() === 'RUN').map((run) => run.getArgumentsContent() ?? '');
+const runs = dockerfile
+  .getInstructions()
+  .filter((instruction) => instruction.getKeyword() === 'RUN')
+  .map((run) => run.getArgumentsContent() ?? '');
 
 describe('Dockerfile', () => {
   it('builds in named stages: install with npm ci, compile, prune to production dependencies, then a slim runtime', () => {
@@ -28,8 +31,18 @@ describe('Dockerfile', () => {
     const copiedFrom = dockerfile
       .getCOPYs()
       .filter((copy) => lineOf(copy) > lineOf(froms.at(-1)!))
-      .map((copy) => [...copy.getFlags().map((flag) => `--${flag.getName()}=${flag.getValue()}`), copy.getArgumentsContent()].join(' '));
-    expect(copiedFrom).toEqual(expect.arrayContaining(['--from=prod-deps /app/node_modules ./node_modules', '--from=build /app/dist ./dist', 'catalog ./catalog']));
+      .map((copy) =>
+        [...copy.getFlags().map((flag) => `--${flag.getName()}=${flag.getValue()}`), copy.getArgumentsContent()].join(
+          ' ',
+        ),
+      );
+    expect(copiedFrom).toEqual(
+      expect.arrayContaining([
+        '--from=prod-deps /app/node_modules ./node_modules',
+        '--from=build /app/dist ./dist',
+        'catalog ./catalog',
+      ]),
+    );
     // Dev dependencies never reach the runtime stage: it does not run npm at all.
     expect(runtimeKeyword('RUN')).toEqual([]);
   });
@@ -52,7 +65,12 @@ describe('Dockerfile', () => {
     expect(['root', '0', '']).not.toContain(user);
     expect(user).toMatch(/^[1-9]\d*$/); // numeric, so Kubernetes can verify runAsNonRoot
 
-    const env = new Map(dockerfile.getENVs().flatMap((instruction) => instruction.getProperties()).map((property) => [property.getName(), property.getValue()]));
+    const env = new Map(
+      dockerfile
+        .getENVs()
+        .flatMap((instruction) => instruction.getProperties())
+        .map((property) => [property.getName(), property.getValue()]),
+    );
     expect(env.get('NODE_ENV')).toBe('production');
     expect(runtimeKeyword('EXPOSE').map((expose) => expose.getArgumentsContent())).toEqual(['8000']);
 
@@ -69,21 +87,32 @@ describe('Dockerfile', () => {
 
   it('keeps secrets out of ENV and ARG', () => {
     const names = [
-      ...dockerfile.getENVs().flatMap((instruction) => instruction.getProperties().map((property) => property.getName())),
+      ...dockerfile
+        .getENVs()
+        .flatMap((instruction) => instruction.getProperties().map((property) => property.getName())),
       ...dockerfile.getARGs().map((arg) => arg.getProperty()?.getName() ?? ''),
       ...dockerfile.getInitialARGs().map((arg) => arg.getProperty()?.getName() ?? ''),
     ];
     for (const name of names) expect(name).not.toMatch(/SECRET|PASSWORD|TOKEN|KEY|CREDENTIAL|DATABASE_URL|DB_/i);
-    const values = dockerfile.getENVs().flatMap((instruction) => instruction.getProperties().map((property) => property.getValue() ?? ''));
+    const values = dockerfile
+      .getENVs()
+      .flatMap((instruction) => instruction.getProperties().map((property) => property.getValue() ?? ''));
     for (const value of values) expect(value).not.toMatch(/:\/\/[^/\s]*:[^/\s]*@/); // no credentials in URLs
   });
 
   it('keeps the build context small with .dockerignore, without ignoring what the build copies', () => {
-    expect(dockerignore).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git', '.env', '.env.*', 'test', '.data']));
+    expect(dockerignore).toEqual(
+      expect.arrayContaining(['node_modules', 'dist', '.git', '.env', '.env.*', 'test', '.data']),
+    );
     const sources = dockerfile
       .getCOPYs()
       .filter((copy) => !copy.getFlags().some((flag) => flag.getName() === 'from'))
-      .flatMap((copy) => copy.getArguments().slice(0, -1).map((argument) => argument.getValue()));
+      .flatMap((copy) =>
+        copy
+          .getArguments()
+          .slice(0, -1)
+          .map((argument) => argument.getValue()),
+      );
     expect(sources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'src', 'catalog']));
     for (const source of sources) expect(dockerignore).not.toContain(source);
   });

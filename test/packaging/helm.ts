@@ -35,9 +35,16 @@ export function helm(args: string[], kubeconfig = process.env.KUBECONFIG): Promi
       {
         maxBuffer: 16 * 1024 * 1024,
         // Keep helm's caches and repository config out of the user's home.
-        env: { ...process.env, KUBECONFIG: kubeconfig ?? '', HELM_CACHE_HOME: '/tmp/streamspace-helm/cache', HELM_CONFIG_HOME: '/tmp/streamspace-helm/config', HELM_DATA_HOME: '/tmp/streamspace-helm/data' },
+        env: {
+          ...process.env,
+          KUBECONFIG: kubeconfig ?? '',
+          HELM_CACHE_HOME: '/tmp/streamspace-helm/cache',
+          HELM_CONFIG_HOME: '/tmp/streamspace-helm/config',
+          HELM_DATA_HOME: '/tmp/streamspace-helm/data',
+        },
       },
-      (error, stdout, stderr) => (error ? reject(new Error(`helm ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout)),
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`helm ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
     );
   });
 }

@@ -25,7 +25,9 @@ type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
 /** A kubeconfig for the same API server that authenticates as the chart's ServiceAccount (TokenRequest API). */
 async function serviceAccountKubeconfig(namespace: string): Promise<string> {
-  const token = (await kubectl(['create', 'token', serviceAccount, '--namespace', namespace, '--duration', '1h'])).trim();
+  const token = (
+    await kubectl(['create', 'token', serviceAccount, '--namespace', namespace, '--duration', '1h'])
+  ).trim();
   const admin = parse(readFileSync(process.env.KUBECONFIG!, 'utf8')) as {
     clusters: { name: string; cluster: Record<string, string> }[];
   };
@@ -58,15 +60,33 @@ interface ChartIdentityApp {
  * not in the fake pod), then starts the real application with the chart's ServiceAccount token
  * instead of the cluster admin.
  */
-async function startWithChartIdentity(namespace: string, values: object, env: NodeJS.ProcessEnv = {}): Promise<ChartIdentityApp> {
+async function startWithChartIdentity(
+  namespace: string,
+  values: object,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ChartIdentityApp> {
   const database = await createScratchDatabase();
-  await helm(['install', release, CHART_DIR, '--namespace', namespace, '--create-namespace', '--values', valuesFile({ postgresql: { enabled: false }, database: { url: database.url }, ...values })]);
+  await helm([
+    'install',
+    release,
+    CHART_DIR,
+    '--namespace',
+    namespace,
+    '--create-namespace',
+    '--values',
+    valuesFile({ postgresql: { enabled: false }, database: { url: database.url }, ...values }),
+  ]);
   const saKubeconfig = await serviceAccountKubeconfig(namespace);
   // The identity really is the ServiceAccount, not the admin.
-  expect((await kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], undefined, saKubeconfig)).trim()).toBe(
-    `system:serviceaccount:${namespace}:${serviceAccount}`,
-  );
-  const { app, url } = await startTestApp({ KUBECONFIG: saKubeconfig, NAMESPACE: namespace, DATABASE_URL: database.url, ...env });
+  expect(
+    (await kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], undefined, saKubeconfig)).trim(),
+  ).toBe(`system:serviceaccount:${namespace}:${serviceAccount}`);
+  const { app, url } = await startTestApp({
+    KUBECONFIG: saKubeconfig,
+    NAMESPACE: namespace,
+    DATABASE_URL: database.url,
+    ...env,
+  });
   await eventually(() => expect(app.get(LeaderElection).isLeader).toBe(true), 20_000, 100);
   const admin: TestAccount = await createAccount(app, url, { role: 'admin' });
   return {
@@ -79,8 +99,10 @@ async function startWithChartIdentity(namespace: string, values: object, env: No
     // can-i exits 1 on "no", so stdout is read either way.
     canI: (...args) =>
       new Promise<string>((resolve) =>
-        execFile(join(resolveBinDir(), 'kubectl'), ['--kubeconfig', saKubeconfig, 'auth', 'can-i', ...args], (_error, stdout, stderr) =>
-          resolve(stdout.trim() || stderr.trim()),
+        execFile(
+          join(resolveBinDir(), 'kubectl'),
+          ['--kubeconfig', saKubeconfig, 'auth', 'can-i', ...args],
+          (_error, stdout, stderr) => resolve(stdout.trim() || stderr.trim()),
         ),
       ),
     close: async () => {
@@ -106,13 +128,18 @@ describe("the chart's ServiceAccount runs the whole server, and nothing more", (
 
   beforeAll(async () => {
     for (const name of [writeNamespace, otherNamespace]) await kubectl(['create', 'namespace', name]);
-    env = await startWithChartIdentity(namespace, { config: { clusterWriteNamespaces: [writeNamespace] } }, { CLUSTER_WRITE_NAMESPACES: writeNamespace });
+    env = await startWithChartIdentity(
+      namespace,
+      { config: { clusterWriteNamespaces: [writeNamespace] } },
+      { CLUSTER_WRITE_NAMESPACES: writeNamespace },
+    );
     url = env.url;
   });
 
   afterAll(async () => {
     await env?.close();
-    for (const name of [writeNamespace, otherNamespace]) await kubectl(['delete', 'namespace', name, '--wait=false', '--ignore-not-found']);
+    for (const name of [writeNamespace, otherNamespace])
+      await kubectl(['delete', 'namespace', name, '--wait=false', '--ignore-not-found']);
   });
 
   it('reports Kubernetes up in /health', async () => {
@@ -122,37 +149,66 @@ describe("the chart's ServiceAccount runs the whole server, and nothing more", (
 
   it('creates, lists, hibernates and deletes a session with its workloads', async () => {
     const template = uniqueName('tpl');
-    await call('post', '/templates', { name: template, displayName: 'Firefox', baseImage: 'lscr.io/linuxserver/firefox:4.0' }).expect(201);
-    await eventually(async () => expect((await call('get', '/templates').expect(200)).body.templates.map((t: { name: string }) => t.name)).toContain(template));
+    await call('post', '/templates', {
+      name: template,
+      displayName: 'Firefox',
+      baseImage: 'lscr.io/linuxserver/firefox:4.0',
+    }).expect(201);
+    await eventually(async () =>
+      expect(
+        (await call('get', '/templates').expect(200)).body.templates.map((t: { name: string }) => t.name),
+      ).toContain(template),
+    );
 
     const session = (await call('post', '/sessions', { template }).expect(202)).body as { name: string };
     await eventually(async () => expect(await sessionPhase(session.name)).toBe('Running'), 30_000, 200);
-    const { podName } = ((await call('get', `/sessions/${session.name}`).expect(200)).body as { status: { podName: string } }).status;
+    const { podName } = (
+      (await call('get', `/sessions/${session.name}`).expect(200)).body as { status: { podName: string } }
+    ).status;
     await call('get', `/cluster/pods/${namespace}/${podName}/logs?tailLines=5`).expect(200);
-    const deployment = JSON.parse(await kubectl(['get', 'deployment', `ss-${session.name}`, '-n', namespace, '-o', 'json']));
+    const deployment = JSON.parse(
+      await kubectl(['get', 'deployment', `ss-${session.name}`, '-n', namespace, '-o', 'json']),
+    );
     expect(deployment.spec.replicas).toBe(1);
-    expect((await call('get', '/sessions').expect(200)).body.sessions.map((s: { name: string }) => s.name)).toContain(session.name);
+    expect((await call('get', '/sessions').expect(200)).body.sessions.map((s: { name: string }) => s.name)).toContain(
+      session.name,
+    );
 
     await call('patch', `/sessions/${session.name}`, { state: 'hibernated' }).expect(202);
     await eventually(async () => expect(await sessionPhase(session.name)).toBe('Hibernated'), 30_000, 200);
-    expect(JSON.parse(await kubectl(['get', 'deployment', `ss-${session.name}`, '-n', namespace, '-o', 'json'])).spec.replicas).toBe(0);
+    expect(
+      JSON.parse(await kubectl(['get', 'deployment', `ss-${session.name}`, '-n', namespace, '-o', 'json'])).spec
+        .replicas,
+    ).toBe(0);
 
     await call('delete', `/sessions/${session.name}`).expect(202);
     await eventually(() => call('get', `/sessions/${session.name}`).expect(404), 30_000, 200);
   });
 
   it('installs an application, whose ApplicationInstall becomes a Ready Template', async () => {
-    const catalog = (await call('get', '/catalog/templates').expect(200)).body as { templates: { id: number; name: string }[] };
+    const catalog = (await call('get', '/catalog/templates').expect(200)).body as {
+      templates: { id: number; name: string }[];
+    };
     const firefox = catalog.templates.find((entry) => entry.name === 'firefox');
     expect(firefox).toBeDefined();
-    const application = (await call('post', '/applications', { catalogTemplateId: firefox!.id }).expect(201)).body as { id: string; templateName: string };
-    await eventually(async () => expect((await call('get', `/applications/${application.id}`).expect(200)).body.installStatus).toBe('installed'), 30_000, 200);
+    const application = (await call('post', '/applications', { catalogTemplateId: firefox!.id }).expect(201)).body as {
+      id: string;
+      templateName: string;
+    };
+    await eventually(
+      async () =>
+        expect((await call('get', `/applications/${application.id}`).expect(200)).body.installStatus).toBe('installed'),
+      30_000,
+      200,
+    );
     await call('get', `/templates/${application.templateName}`).expect(200);
   });
 
   it('reads and writes the platform configuration', async () => {
     await call('patch', '/config', { 'session.defaultIdleTimeout': '45m' }).expect(200);
-    await eventually(async () => expect((await call('get', '/config').expect(200)).body['session.defaultIdleTimeout']).toBe('45m'));
+    await eventually(async () =>
+      expect((await call('get', '/config').expect(200)).body['session.defaultIdleTimeout']).toBe('45m'),
+    );
   });
 
   it('administers nodes: list, label and unlabel', async () => {
@@ -170,9 +226,16 @@ describe("the chart's ServiceAccount runs the whole server, and nothing more", (
     await call('get', `/cluster/pods?namespace=${otherNamespace}`).expect(200);
     await call('get', '/cluster/deployments?namespace=kube-system').expect(200);
     for (const target of [namespace, writeNamespace]) {
-      const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rbac-check', namespace: target }, data: { a: '1' } };
+      const configMap = {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'rbac-check', namespace: target },
+        data: { a: '1' },
+      };
       await call('post', '/cluster/resources', configMap).expect(201);
-      await call('patch', `/cluster/resources/configmap/rbac-check?namespace=${target}`, { data: { a: '2' } }).expect(200);
+      await call('patch', `/cluster/resources/configmap/rbac-check?namespace=${target}`, { data: { a: '2' } }).expect(
+        200,
+      );
       await call('delete', `/cluster/resources/configmap/rbac-check?namespace=${target}`).expect(200);
     }
     await kubectl(['create', 'configmap', 'visible', '-n', otherNamespace, '--from-literal=a=1']);
@@ -214,25 +277,48 @@ describe('with rbac.nodeAdmin, rbac.clusterRead and rbac.resourceWrite off', () 
   let env: ChartIdentityApp;
 
   beforeAll(async () => {
-    env = await startWithChartIdentity(namespace, { rbac: { nodeAdmin: false, clusterRead: false, resourceWrite: false } });
+    env = await startWithChartIdentity(namespace, {
+      rbac: { nodeAdmin: false, clusterRead: false, resourceWrite: false },
+    });
   });
   afterAll(() => env?.close());
 
   it('still runs sessions and templates, and lists nodes from its watch cache', async () => {
     await request(env.url).get('/health').expect(200);
     const template = uniqueName('tpl');
-    await env.call('post', '/templates', { name: template, displayName: 'Firefox', baseImage: 'lscr.io/linuxserver/firefox:4.0' }).expect(201);
+    await env
+      .call('post', '/templates', {
+        name: template,
+        displayName: 'Firefox',
+        baseImage: 'lscr.io/linuxserver/firefox:4.0',
+      })
+      .expect(201);
     const session = (await env.call('post', '/sessions', { template }).expect(202)).body as { name: string };
-    await eventually(async () => expect((await env.call('get', `/sessions/${session.name}`).expect(200)).body.status.phase).toBe('Running'), 30_000, 200);
+    await eventually(
+      async () =>
+        expect((await env.call('get', `/sessions/${session.name}`).expect(200)).body.status.phase).toBe('Running'),
+      30_000,
+      200,
+    );
     expect(((await env.call('get', '/admin/nodes').expect(200)).body as unknown[]).length).toBeGreaterThan(0);
   });
 
   it('loses node changes, cluster views and generic writes: Kubernetes refuses, the API answers permission denied', async () => {
-    for (const args of [['patch', 'nodes'], ['create', 'pods', '--subresource', 'eviction', '-n', 'default'], ['list', 'namespaces'], ['get', 'pods', '--subresource', 'log', '-n', namespace], ['create', 'configmaps', '-n', 'default'], ['delete', 'configmaps', '-n', namespace]]) {
+    for (const args of [
+      ['patch', 'nodes'],
+      ['create', 'pods', '--subresource', 'eviction', '-n', 'default'],
+      ['list', 'namespaces'],
+      ['get', 'pods', '--subresource', 'log', '-n', namespace],
+      ['create', 'configmaps', '-n', 'default'],
+      ['delete', 'configmaps', '-n', namespace],
+    ]) {
       expect([args.join(' '), await env.canI(...args)]).toEqual([args.join(' '), 'no']);
     }
     const [node] = (await env.call('get', '/admin/nodes').expect(200)).body as { name: string }[];
-    const label = await env.call('put', `/admin/nodes/${node!.name}/labels`, { key: 'example.com/rbac-test', value: 'no' });
+    const label = await env.call('put', `/admin/nodes/${node!.name}/labels`, {
+      key: 'example.com/rbac-test',
+      value: 'no',
+    });
     // api-contract §1.7: a permission the service account lacks is the server's fault, 500.
     expect([label.status, label.body.error]).toEqual([500, 'Kubernetes permission denied']);
     expect(label.body.message).toContain('patch');

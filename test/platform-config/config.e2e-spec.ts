@@ -15,9 +15,14 @@ describe('platform configuration (§3.10, §6.8)', () => {
   let url: string;
   let k8s: K8sService;
   let admin: TestAccount;
-  const patch = (body: unknown, account = admin) => request(url).patch('/api/v1/config').set('Authorization', account.bearer).send(body as object);
+  const patch = (body: unknown, account = admin) =>
+    request(url)
+      .patch('/api/v1/config')
+      .set('Authorization', account.bearer)
+      .send(body as object);
   const get = (account = admin) => request(url).get('/api/v1/config').set('Authorization', account.bearer);
-  const removeConfigMap = () => kubectl(['delete', 'configmap', '-n', k8s.namespace, CONFIG_MAP_NAME, '--ignore-not-found']);
+  const removeConfigMap = () =>
+    kubectl(['delete', 'configmap', '-n', k8s.namespace, CONFIG_MAP_NAME, '--ignore-not-found']);
 
   beforeAll(async () => {
     ({ app, url } = await startTestApp({ RECONCILER_ENABLED: 'false', INGRESS_DOMAIN: 'apps.example.test' }));
@@ -62,15 +67,24 @@ describe('platform configuration (§3.10, §6.8)', () => {
   });
 
   it('merges valid keys into a ConfigMap it creates, keeps unknown keys, and null removes a key', async () => {
-    const answer = (await patch({ 'session.defaultIdleTimeout': '1h', 'custom.banner': 'Maintenance at 5' }).expect(200)).body;
+    const answer = (
+      await patch({ 'session.defaultIdleTimeout': '1h', 'custom.banner': 'Maintenance at 5' }).expect(200)
+    ).body;
     expect(answer.message).toBe('Configuration updated successfully');
-    expect(answer.config).toMatchObject({ 'session.defaultIdleTimeout': '1h', 'custom.banner': 'Maintenance at 5', 'ingress.scheme': 'https' });
+    expect(answer.config).toMatchObject({
+      'session.defaultIdleTimeout': '1h',
+      'custom.banner': 'Maintenance at 5',
+      'ingress.scheme': 'https',
+    });
     const stored = await k8s.readConfigMap(k8s.namespace, CONFIG_MAP_NAME);
     expect(stored.data).toEqual({ 'session.defaultIdleTimeout': '1h', 'custom.banner': 'Maintenance at 5' });
     expect(stored.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe('streamspace-api');
 
     await patch({ 'session.defaultIdleTimeout': null }).expect(200);
-    expect((await get().expect(200)).body).toMatchObject({ 'session.defaultIdleTimeout': '30m', 'custom.banner': 'Maintenance at 5' });
+    expect((await get().expect(200)).body).toMatchObject({
+      'session.defaultIdleTimeout': '30m',
+      'custom.banner': 'Maintenance at 5',
+    });
   });
 
   it('refuses invalid values with every problem listed, writing nothing', async () => {
@@ -102,10 +116,21 @@ describe('platform configuration (§3.10, §6.8)', () => {
   });
 
   it('applies a change made behind its back within seconds, without a restart', async () => {
-    await kubectl(['patch', 'configmap', '-n', k8s.namespace, CONFIG_MAP_NAME, '--type=merge', '-p', JSON.stringify({ data: { 'quota.defaultMaxSessions': '1' } })]);
+    await kubectl([
+      'patch',
+      'configmap',
+      '-n',
+      k8s.namespace,
+      CONFIG_MAP_NAME,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ data: { 'quota.defaultMaxSessions': '1' } }),
+    ]);
     await eventually(() => expect(app.get(PlatformConfigService).settings().quota.maxSessions).toBe(1), 5000);
     const user = await createAccount(app, url);
-    expect((await request(url).get('/api/v1/users/me/quota').set('Authorization', user.bearer).expect(200)).body.maxSessions).toBe(1);
+    expect(
+      (await request(url).get('/api/v1/users/me/quota').set('Authorization', user.bearer).expect(200)).body.maxSessions,
+    ).toBe(1);
     await patch({ 'quota.defaultMaxSessions': null }).expect(200);
   });
 

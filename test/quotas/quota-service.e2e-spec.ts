@@ -18,7 +18,9 @@ import { freePorts } from '../cluster/control-plane.js';
 import { startTestApp } from '../support/test-app.js';
 
 const small = { cpuMillicores: 500, memoryMib: 512 };
-const resources = { resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } } };
+const resources = {
+  resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+};
 
 describe('QuotaService against real Session resources (§7)', () => {
   let app: NestExpressApplication;
@@ -34,10 +36,12 @@ describe('QuotaService against real Session resources (§7)', () => {
     if (maxSessions !== undefined) await users.setQuota(user.id, { maxSessions });
     return { id: user.id, username };
   }
-  const startSession = (owner: { username: string }, name = uniqueName('s')) => async () => {
-    created.push(name);
-    return k8s.sessions.create(sessionManifest(name, owner.username, resources));
-  };
+  const startSession =
+    (owner: { username: string }, name = uniqueName('s')) =>
+    async () => {
+      created.push(name);
+      return k8s.sessions.create(sessionManifest(name, owner.username, resources));
+    };
 
   beforeAll(async () => {
     ({ app, config } = await startTestApp());
@@ -63,7 +67,12 @@ describe('QuotaService against real Session resources (§7)', () => {
     await k8s.sessions.patch(finalizing, { metadata: { finalizers: ['test/hold'] } });
     await k8s.sessions.delete(finalizing);
 
-    expect(await quotas.usage(owner.username, { fresh: true })).toEqual({ sessions: 2, cpuMillicores: 1000, memoryMib: 1024, homeVolumeMib: undefined });
+    expect(await quotas.usage(owner.username, { fresh: true })).toEqual({
+      sessions: 2,
+      cpuMillicores: 1000,
+      memoryMib: 1024,
+      homeVolumeMib: undefined,
+    });
     await k8s.sessions.patch(finalizing, { metadata: { finalizers: null } });
   });
 
@@ -72,8 +81,15 @@ describe('QuotaService against real Session resources (§7)', () => {
     await quotas.runWithinQuota(owner, small, startSession(owner));
     const refusal = await quotas.runWithinQuota(owner, small, startSession(owner)).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(ApiError);
-    expect(refusal).toMatchObject({ status: 403, error: 'Quota exceeded', message: 'session quota exceeded: 1/1 sessions active', extra: { code: 'QUOTA_EXCEEDED' } });
-    const tooBig = await quotas.runWithinQuota(await newUser(), { cpuMillicores: 4000, memoryMib: 512 }, startSession(owner)).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({
+      status: 403,
+      error: 'Quota exceeded',
+      message: 'session quota exceeded: 1/1 sessions active',
+      extra: { code: 'QUOTA_EXCEEDED' },
+    });
+    const tooBig = await quotas
+      .runWithinQuota(await newUser(), { cpuMillicores: 4000, memoryMib: 512 }, startSession(owner))
+      .catch((e: unknown) => e);
     expect(tooBig).toMatchObject({ message: 'CPU quota exceeded: requested 4000m, limit is 2000m per session' });
   });
 
@@ -91,7 +107,9 @@ describe('QuotaService against real Session resources (§7)', () => {
     const results = await Promise.allSettled(attempts);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     const refusals = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(refusals.map((r) => (r.reason as ApiError).message)).toEqual(Array(4).fill('session quota exceeded: 2/2 sessions active'));
+    expect(refusals.map((r) => (r.reason as ApiError).message)).toEqual(
+      Array(4).fill('session quota exceeded: 2/2 sessions active'),
+    );
     // The two writes that ran did not overlap.
     const [first, second] = intervals.sort((a, b) => a[0] - b[0]);
     expect(second[0]).toBeGreaterThanOrEqual(first[1]);
@@ -113,7 +131,10 @@ describe('QuotaService against real Session resources (§7)', () => {
     const owner = await newUser();
     const [deadPort] = await freePorts(1);
     const unreachable = new KubeConfig();
-    unreachable.loadFromClusterAndUser({ name: 'dead', server: `https://127.0.0.1:${deadPort}`, skipTLSVerify: true }, { name: 'nobody' });
+    unreachable.loadFromClusterAndUser(
+      { name: 'dead', server: `https://127.0.0.1:${deadPort}`, skipTLSVerify: true },
+      { name: 'nobody' },
+    );
     const broken = new QuotaService(
       app.get<DataSource>(getDataSourceToken()),
       new K8sService(config, unreachable),
@@ -123,7 +144,9 @@ describe('QuotaService against real Session resources (§7)', () => {
       app.get(MetricsService),
     );
     let wrote = false;
-    const refusal = await broken.runWithinQuota(owner, small, async () => (wrote = true)).catch((error: unknown) => error);
+    const refusal = await broken
+      .runWithinQuota(owner, small, async () => (wrote = true))
+      .catch((error: unknown) => error);
     expect(refusal).toMatchObject({
       status: 503,
       error: 'Quota check unavailable',

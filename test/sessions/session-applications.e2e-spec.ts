@@ -18,7 +18,9 @@ describe('launching an installed application (§3.3 step 2, §3.7 access rules)'
   let catalogId: number;
 
   /** An installed application row with its own Template, as the Applications issue will create them. */
-  async function installApplication(fields: { enabled?: boolean; status?: string; message?: string; template?: boolean } = {}) {
+  async function installApplication(
+    fields: { enabled?: boolean; status?: string; message?: string; template?: boolean } = {},
+  ) {
     const templateName = uniqueName('app-tpl');
     const [row] = await db.query(
       `INSERT INTO installed_applications (catalog_template_id, name, template_name, display_name, manifest, folder_path,
@@ -27,17 +29,27 @@ describe('launching an installed application (§3.3 step 2, §3.7 access rules)'
       [catalogId, templateName, fields.enabled ?? true, fields.status ?? 'installed', fields.message ?? '', owner.id],
     );
     if (fields.template !== false)
-      await k8s.templates.create({ metadata: { name: templateName }, spec: { displayName: 'Paint', baseImage: 'paint:1' } });
+      await k8s.templates.create({
+        metadata: { name: templateName },
+        spec: { displayName: 'Paint', baseImage: 'paint:1' },
+      });
     return { id: row.id as string, templateName };
   }
   const launch = (account: TestAccount, applicationId: string) =>
-    request(url).post('/api/v1/sessions').set('Authorization', account.bearer).send({ applicationId, template: 'ignored-when-app' });
+    request(url)
+      .post('/api/v1/sessions')
+      .set('Authorization', account.bearer)
+      .send({ applicationId, template: 'ignored-when-app' });
 
   beforeAll(async () => {
     ({ app, url } = await startTestApp({ RECONCILER_ENABLED: 'false' }));
     db = app.get<DataSource>(getDataSourceToken());
     k8s = app.get(K8sService);
-    [owner, stranger, operator] = await Promise.all([createAccount(app, url), createAccount(app, url), createAccount(app, url, { role: 'operator' })]);
+    [owner, stranger, operator] = await Promise.all([
+      createAccount(app, url),
+      createAccount(app, url),
+      createAccount(app, url, { role: 'operator' }),
+    ]);
     const [catalog] = await db.query(
       `INSERT INTO catalog_templates (name, display_name, manifest) VALUES ($1, 'Paint', '{}') RETURNING id`,
       [uniqueName('paint')],
@@ -57,7 +69,10 @@ describe('launching an installed application (§3.3 step 2, §3.7 access rules)'
 
   it('refuses disabled, failed and unfinished installations', async () => {
     const disabled = await installApplication({ enabled: false });
-    await launch(owner, disabled.id).expect(400, { error: 'Application disabled', message: "The application 'Paint' is currently disabled" });
+    await launch(owner, disabled.id).expect(400, {
+      error: 'Application disabled',
+      message: "The application 'Paint' is currently disabled",
+    });
     const failed = await installApplication({ status: 'failed', message: 'bad manifest' });
     await launch(owner, failed.id).expect(400, {
       error: 'Application installation failed',
@@ -72,12 +87,22 @@ describe('launching an installed application (§3.3 step 2, §3.7 access rules)'
 
   it('enforces launch access from group rows; operators always have it', async () => {
     const restricted = await installApplication();
-    const [group] = await db.query(`INSERT INTO groups (name, display_name) VALUES ($1, 'Painters') RETURNING id`, [uniqueName('painters')]);
-    await db.query(`INSERT INTO application_group_access (application_id, group_id, access_level) VALUES ($1, $2, 'view')`, [restricted.id, group.id]);
-    await launch(stranger, restricted.id).expect(403, { error: 'Forbidden', message: "You do not have launch access to the application 'Paint'" });
+    const [group] = await db.query(`INSERT INTO groups (name, display_name) VALUES ($1, 'Painters') RETURNING id`, [
+      uniqueName('painters'),
+    ]);
+    await db.query(
+      `INSERT INTO application_group_access (application_id, group_id, access_level) VALUES ($1, $2, 'view')`,
+      [restricted.id, group.id],
+    );
+    await launch(stranger, restricted.id).expect(403, {
+      error: 'Forbidden',
+      message: "You do not have launch access to the application 'Paint'",
+    });
     await db.query(`INSERT INTO group_memberships (group_id, user_id) VALUES ($1, $2)`, [group.id, stranger.id]);
     await launch(stranger, restricted.id).expect(403);
-    await db.query(`UPDATE application_group_access SET access_level = 'launch' WHERE application_id = $1`, [restricted.id]);
+    await db.query(`UPDATE application_group_access SET access_level = 'launch' WHERE application_id = $1`, [
+      restricted.id,
+    ]);
     await launch(stranger, restricted.id).expect(202);
     await launch(owner, restricted.id).expect(202); // the creator
     await launch(operator, restricted.id).expect(202);
@@ -85,7 +110,10 @@ describe('launching an installed application (§3.3 step 2, §3.7 access rules)'
 
   it("answers 503 Template reinstalling while the application's Template is missing but its ApplicationInstall exists", async () => {
     const orphaned = await installApplication({ template: false });
-    await launch(owner, orphaned.id).expect(400, { error: 'Template not found', message: `Template '${orphaned.templateName}' does not exist` });
+    await launch(owner, orphaned.id).expect(400, {
+      error: 'Template not found',
+      message: `Template '${orphaned.templateName}' does not exist`,
+    });
     await k8s.applicationInstalls.create({
       metadata: { name: orphaned.id },
       spec: { templateName: orphaned.templateName, displayName: 'Paint', manifest: '{}' },

@@ -15,7 +15,8 @@ describe('the sessions table mirrors Session resources (§6.2)', () => {
   let k8s: K8sService;
   let db: DataSource;
   let owner: TestAccount;
-  const row = async (name: string) => ((await db.query('SELECT * FROM sessions WHERE name = $1', [name])) as Record<string, any>[])[0];
+  const row = async (name: string) =>
+    ((await db.query('SELECT * FROM sessions WHERE name = $1', [name])) as Record<string, any>[])[0];
 
   beforeAll(async () => {
     let url: string;
@@ -34,18 +35,31 @@ describe('the sessions table mirrors Session resources (§6.2)', () => {
       JSON.stringify({
         apiVersion: 'stream.space/v1alpha1',
         kind: 'Session',
-        ...sessionManifest(name, owner.username, { resources: { requests: { cpu: '250m', memory: '256Mi' } }, tags: ['ops'] }),
+        ...sessionManifest(name, owner.username, {
+          resources: { requests: { cpu: '250m', memory: '256Mi' } },
+          tags: ['ops'],
+        }),
       }),
     );
     const first = await eventually(async () => {
       const projected = await row(name);
-      expect(projected).toMatchObject({ username: owner.username, user_id: owner.id, state: 'running', phase: 'Pending', cpu_millicores: 250, memory_mib: 256, tags: ['ops'] });
+      expect(projected).toMatchObject({
+        username: owner.username,
+        user_id: owner.id,
+        state: 'running',
+        phase: 'Pending',
+        cpu_millicores: 250,
+        memory_mib: 256,
+        tags: ['ops'],
+      });
       return projected;
     });
     expect(first.started_at).not.toBeNull();
 
     await k8s.sessions.patchStatus(name, { phase: 'Running', url: 'https://x.example/', podName: 'ss-pod' });
-    await eventually(async () => expect(await row(name)).toMatchObject({ phase: 'Running', url: 'https://x.example/', pod_name: 'ss-pod' }));
+    await eventually(async () =>
+      expect(await row(name)).toMatchObject({ phase: 'Running', url: 'https://x.example/', pod_name: 'ss-pod' }),
+    );
 
     await k8s.sessions.patchSpec(name, { state: 'hibernated' });
     await eventually(async () => expect((await row(name)).state).toBe('hibernated'));
@@ -67,7 +81,9 @@ describe('the sessions table mirrors Session resources (§6.2)', () => {
   it('records a session whose owner has no account, without a user id', async () => {
     const name = uniqueName('orphan');
     await k8s.sessions.create(sessionManifest(name, 'no-such-account'));
-    await eventually(async () => expect(await row(name)).toMatchObject({ username: 'no-such-account', user_id: null, cpu: '', cpu_millicores: 0 }));
+    await eventually(async () =>
+      expect(await row(name)).toMatchObject({ username: 'no-such-account', user_id: null, cpu: '', cpu_millicores: 0 }),
+    );
     await k8s.sessions.delete(name);
   });
 });

@@ -20,7 +20,12 @@ describe('sessions REST (§3.3)', () => {
   let admin: TestAccount;
   let template: string;
 
-  const call = (account: TestAccount | undefined, method: 'get' | 'post' | 'patch' | 'put' | 'delete', path: string, body?: object) => {
+  const call = (
+    account: TestAccount | undefined,
+    method: 'get' | 'post' | 'patch' | 'put' | 'delete',
+    path: string,
+    body?: object,
+  ) => {
     let req = request(url)[method](`/api/v1${path}`);
     if (account) req = req.set('Authorization', account.bearer);
     return body === undefined ? req : req.send(body);
@@ -43,15 +48,26 @@ describe('sessions REST (§3.3)', () => {
       createAccount(app, url, { role: 'admin' }),
     ]);
     for (const account of [alice, bob])
-      await call(admin, 'put', `/users/${account.id}/quota`, { maxSessions: 100, maxCpu: '64', maxMemory: '256Gi' }).expect(200);
+      await call(admin, 'put', `/users/${account.id}/quota`, {
+        maxSessions: 100,
+        maxCpu: '64',
+        maxMemory: '256Gi',
+      }).expect(200);
     template = uniqueName('firefox');
     await createTemplate(template, { defaultResources: { memory: '1Gi' } });
   });
   afterAll(() => app?.close());
 
   it('launches a session: 202 with the full shape, the Session resource and its row', async () => {
-    const session = await launch(alice, { resources: { cpu: '500m' }, tags: ['dev', 'dev', 'x1'], name: 'ignored', state: 'hibernated' });
-    expect(session.name).toMatch(new RegExp(`^${alice.username.toLowerCase().replace('.', '-')}-${template}-[0-9a-f]{8}$`));
+    const session = await launch(alice, {
+      resources: { cpu: '500m' },
+      tags: ['dev', 'dev', 'x1'],
+      name: 'ignored',
+      state: 'hibernated',
+    });
+    expect(session.name).toMatch(
+      new RegExp(`^${alice.username.toLowerCase().replace('.', '-')}-${template}-[0-9a-f]{8}$`),
+    );
     expect(session).toMatchObject({
       user: alice.username,
       template,
@@ -85,7 +101,13 @@ describe('sessions REST (§3.3)', () => {
       maxSessionDuration: '8h',
       tags: ['dev', 'x1'],
     });
-    expect(await rowOf(session.name)).toMatchObject({ username: alice.username, user_id: alice.id, state: 'running', cpu_millicores: 500, memory_mib: 1024 });
+    expect(await rowOf(session.name)).toMatchObject({
+      username: alice.username,
+      user_id: alice.id,
+      state: 'running',
+      cpu_millicores: 500,
+      memory_mib: 1024,
+    });
     const fetched = await call(alice, 'get', `/sessions/${session.name}`).expect(200);
     expect(fetched.body).toMatchObject({ name: session.name, state: 'running' });
   });
@@ -93,7 +115,9 @@ describe('sessions REST (§3.3)', () => {
   it('resolves resources per field: body, then Template default, then platform default', async () => {
     const plain = uniqueName('plain');
     await createTemplate(plain);
-    const session = (await call(bob, 'post', '/sessions', { template: plain, resources: { memory: '512Mi' } }).expect(202)).body;
+    const session = (
+      await call(bob, 'post', '/sessions', { template: plain, resources: { memory: '512Mi' } }).expect(202)
+    ).body;
     expect(session.resources).toEqual({ memory: '512Mi', cpu: '1000m' });
   });
 
@@ -123,7 +147,10 @@ describe('sessions REST (§3.3)', () => {
       [{ cpu: 'lots' }, 'invalid CPU quantity: lots'],
     ];
     for (const [resources, message] of resourceCases)
-      await call(alice, 'post', '/sessions', { template, resources }).expect(400, { error: 'Invalid resource request', message });
+      await call(alice, 'post', '/sessions', { template, resources }).expect(400, {
+        error: 'Invalid resource request',
+        message,
+      });
   });
 
   it('validates the body with 400s and writes nothing', async () => {
@@ -162,12 +189,17 @@ describe('sessions REST (§3.3)', () => {
       message: 'Only operators and admins may act for another user',
     });
     await call(bob, 'get', `/sessions?user=${bob.username}`).expect(200);
-    const all = (await call(operator, 'get', '/sessions').expect(200)).body.sessions.map((s: { user: string }) => s.user);
+    const all = (await call(operator, 'get', '/sessions').expect(200)).body.sessions.map(
+      (s: { user: string }) => s.user,
+    );
     expect(all).toEqual(expect.arrayContaining([alice.username, bob.username]));
     const filtered = (await call(operator, 'get', `/sessions?user=${alice.username}`).expect(200)).body.sessions;
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((s: { user: string }) => s.user === alice.username)).toBe(true);
-    expect((await call(operator, 'get', '/sessions?user=ghost-user').expect(200)).body).toEqual({ sessions: [], total: 0 });
+    expect((await call(operator, 'get', '/sessions?user=ghost-user').expect(200)).body).toEqual({
+      sessions: [],
+      total: 0,
+    });
   });
 
   it('hides other users’ sessions as if they did not exist, for every session route', async () => {
@@ -197,7 +229,10 @@ describe('sessions REST (§3.3)', () => {
     expect(session.user).toBe(alice.username);
     await call(alice, 'get', `/sessions/${session.name}`).expect(200);
     await call(bob, 'post', '/sessions', { template, user: alice.username }).expect(403);
-    await call(operator, 'post', '/sessions', { template, user: 'ghost-user' }).expect(400, { error: 'User not found', message: "No user named 'ghost-user'" });
+    await call(operator, 'post', '/sessions', { template, user: 'ghost-user' }).expect(400, {
+      error: 'User not found',
+      message: "No user named 'ghost-user'",
+    });
   });
 
   it('changes state: hibernate closes connections, terminated cannot hibernate, wake goes through the quota', async () => {
@@ -209,7 +244,8 @@ describe('sessions REST (§3.3)', () => {
       error: 'Invalid state',
       message: 'Invalid state. Must be: running, hibernated, or terminated',
     });
-    const hibernated = (await call(alice, 'patch', `/sessions/${session.name}`, { state: 'hibernated' }).expect(202)).body;
+    const hibernated = (await call(alice, 'patch', `/sessions/${session.name}`, { state: 'hibernated' }).expect(202))
+      .body;
     expect(hibernated).toMatchObject({ state: 'hibernated', activeConnections: 0 });
     const resource = await k8s.sessions.get(session.name);
     expect(resource.spec.state).toBe('hibernated');
@@ -233,10 +269,15 @@ describe('sessions REST (§3.3)', () => {
   it('deletes: 202, then 404 everywhere; the row stays as history', async () => {
     const session = await launch(alice);
     await db.query(`INSERT INTO connections (session_name, user_id) VALUES ($1, $2)`, [session.name, alice.id]);
-    await call(alice, 'delete', `/sessions/${session.name}`).expect(202, { name: session.name, message: 'Session deletion requested' });
+    await call(alice, 'delete', `/sessions/${session.name}`).expect(202, {
+      name: session.name,
+      message: 'Session deletion requested',
+    });
     await call(alice, 'get', `/sessions/${session.name}`).expect(404);
     await call(alice, 'delete', `/sessions/${session.name}`).expect(404);
-    expect((await call(alice, 'get', '/sessions').expect(200)).body.sessions.map((s: { name: string }) => s.name)).not.toContain(session.name);
+    expect(
+      (await call(alice, 'get', '/sessions').expect(200)).body.sessions.map((s: { name: string }) => s.name),
+    ).not.toContain(session.name);
     expect((await rowOf(session.name)).deleted_at).not.toBeNull();
     const [closed] = await db.query(`SELECT close_reason FROM connections WHERE session_name = $1`, [session.name]);
     expect(closed.close_reason).toBe('session_deleted');
@@ -244,25 +285,41 @@ describe('sessions REST (§3.3)', () => {
 
   it('replaces tags with validation and finds sessions by any tag in every query form', async () => {
     const session = await launch(bob);
-    const tagged = (await call(bob, 'patch', `/sessions/${session.name}/tags`, { tags: ['blue', 'green', 'blue'] }).expect(200)).body;
+    const tagged = (
+      await call(bob, 'patch', `/sessions/${session.name}/tags`, { tags: ['blue', 'green', 'blue'] }).expect(200)
+    ).body;
     expect(tagged.tags).toEqual(['blue', 'green']);
     expect((await rowOf(session.name)).tags).toEqual(['blue', 'green']);
     await call(bob, 'patch', `/sessions/${session.name}/tags`, { tags: ['Bad Tag'] }).expect(400, {
       error: 'Invalid tags',
       message: "Tag 'Bad Tag' must be lower-case letters, digits and '-' (max 63)",
     });
-    await call(bob, 'patch', `/sessions/${session.name}/tags`, { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }).expect(400, {
+    await call(bob, 'patch', `/sessions/${session.name}/tags`, {
+      tags: Array.from({ length: 21 }, (_, i) => `t${i}`),
+    }).expect(400, {
       error: 'Invalid tags',
       message: 'At most 20 tags are allowed',
     });
 
-    for (const query of ['tags=green', 'tags[]=green&tags[]=nothing', 'tags=nothing,green', 'tags=nothing&tags=green']) {
+    for (const query of [
+      'tags=green',
+      'tags[]=green&tags[]=nothing',
+      'tags=nothing,green',
+      'tags=nothing&tags=green',
+    ]) {
       const found = (await call(bob, 'get', `/sessions/by-tags?${query}`).expect(200)).body;
       expect(found.sessions.map((s: { name: string }) => s.name)).toEqual([session.name]);
     }
-    expect((await call(bob, 'get', '/sessions/by-tags?tags[]=a&tags=b,c').expect(200)).body.tags.sort()).toEqual(['a', 'b', 'c']);
+    expect((await call(bob, 'get', '/sessions/by-tags?tags[]=a&tags=b,c').expect(200)).body.tags.sort()).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
     expect((await call(alice, 'get', '/sessions/by-tags?tags=green').expect(200)).body.total).toBe(0);
-    await call(bob, 'get', '/sessions/by-tags').expect(400, { error: 'At least one tag is required', message: 'Pass one or more tags, e.g. ?tags=dev' });
+    await call(bob, 'get', '/sessions/by-tags').expect(400, {
+      error: 'At least one tag is required',
+      message: 'Pass one or more tags, e.g. ?tags=dev',
+    });
   });
 
   it('serves reads from the watch cache without any Kubernetes request', async () => {
@@ -295,12 +352,21 @@ describe('session quota (§7)', () => {
   it('lets exactly 3 of 20 parallel launches through for a user with room for 3; hibernated sessions free room', async () => {
     const user = await createAccount(app, url);
     const template = uniqueName('quota-tpl');
-    await app.get(K8sService).templates.create({ metadata: { name: template }, spec: { displayName: 'Q', baseImage: 'nginx' } });
-    await request(url).put(`/api/v1/users/${user.id}/quota`).set('Authorization', admin.bearer).send({ maxSessions: 3 }).expect(200);
+    await app
+      .get(K8sService)
+      .templates.create({ metadata: { name: template }, spec: { displayName: 'Q', baseImage: 'nginx' } });
+    await request(url)
+      .put(`/api/v1/users/${user.id}/quota`)
+      .set('Authorization', admin.bearer)
+      .send({ maxSessions: 3 })
+      .expect(200);
 
     const launches = await Promise.all(
       Array.from({ length: 20 }, () =>
-        request(url).post('/api/v1/sessions').set('Authorization', user.bearer).send({ template, resources: { cpu: '100m', memory: '128Mi' } }),
+        request(url)
+          .post('/api/v1/sessions')
+          .set('Authorization', user.bearer)
+          .send({ template, resources: { cpu: '100m', memory: '128Mi' } }),
       ),
     );
     const accepted = launches.filter((r) => r.status === 202);
@@ -308,11 +374,27 @@ describe('session quota (§7)', () => {
     expect(accepted).toHaveLength(3);
     expect(refused).toHaveLength(17);
     for (const r of refused)
-      expect(r.body).toEqual({ error: 'Quota exceeded', message: 'session quota exceeded: 3/3 sessions active', code: 'QUOTA_EXCEEDED' });
+      expect(r.body).toEqual({
+        error: 'Quota exceeded',
+        message: 'session quota exceeded: 3/3 sessions active',
+        code: 'QUOTA_EXCEEDED',
+      });
 
-    await request(url).patch(`/api/v1/sessions/${accepted[0].body.name}`).set('Authorization', user.bearer).send({ state: 'hibernated' }).expect(202);
-    await request(url).post('/api/v1/sessions').set('Authorization', user.bearer).send({ template, resources: { cpu: '100m', memory: '128Mi' } }).expect(202);
-    const wake = await request(url).patch(`/api/v1/sessions/${accepted[0].body.name}`).set('Authorization', user.bearer).send({ state: 'running' }).expect(403);
+    await request(url)
+      .patch(`/api/v1/sessions/${accepted[0].body.name}`)
+      .set('Authorization', user.bearer)
+      .send({ state: 'hibernated' })
+      .expect(202);
+    await request(url)
+      .post('/api/v1/sessions')
+      .set('Authorization', user.bearer)
+      .send({ template, resources: { cpu: '100m', memory: '128Mi' } })
+      .expect(202);
+    const wake = await request(url)
+      .patch(`/api/v1/sessions/${accepted[0].body.name}`)
+      .set('Authorization', user.bearer)
+      .send({ state: 'running' })
+      .expect(403);
     expect(wake.body.code).toBe('QUOTA_EXCEEDED');
   });
 });

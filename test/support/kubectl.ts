@@ -12,7 +12,8 @@ export function kubectl(args: string[], input?: string, kubeconfig = process.env
       join(resolveBinDir(), 'kubectl'),
       ['--kubeconfig', kubeconfig ?? '', ...args],
       { maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => (error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout)),
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
     );
     if (input !== undefined) child.stdin?.end(input);
   });

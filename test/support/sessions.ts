@@ -8,13 +8,19 @@ import { uniqueName } from './accounts.js';
 
 /** A Template in the test namespace, for launching sessions. */
 export async function createTemplate(app: INestApplication, name = uniqueName('tpl')): Promise<string> {
-  await app.get(K8sService).templates.create({ metadata: { name }, spec: { displayName: name, baseImage: 'nginx:1.27' } });
+  await app
+    .get(K8sService)
+    .templates.create({ metadata: { name }, spec: { displayName: name, baseImage: 'nginx:1.27' } });
   return name;
 }
 
 /** Launches a session over HTTP as `account`; answers the Session body. */
 export async function launchSession(url: string, account: TestAccount, body: object) {
-  const response = await request(url).post('/api/v1/sessions').set('Authorization', account.bearer).send(body).expect(202);
+  const response = await request(url)
+    .post('/api/v1/sessions')
+    .set('Authorization', account.bearer)
+    .send(body)
+    .expect(202);
   return response.body as { name: string; state: string };
 }
 

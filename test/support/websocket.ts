@@ -16,7 +16,10 @@ export function wsUrl(httpUrl: string, path: string): string {
 }
 
 /** Opens a WebSocket; rejects with the HTTP status and body when the upgrade is refused. */
-export function openSocket(url: string, options: { protocols?: string[]; origin?: string } = {}): Promise<RecordingSocket> {
+export function openSocket(
+  url: string,
+  options: { protocols?: string[]; origin?: string } = {},
+): Promise<RecordingSocket> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, options.protocols ?? [], { origin: options.origin });
     const frames: unknown[] = [];
@@ -35,7 +38,14 @@ export function openSocket(url: string, options: { protocols?: string[]; origin?
     socket.on('unexpected-response', (_request, response) => {
       let body = '';
       response.on('data', (chunk: Buffer) => (body += chunk));
-      response.on('end', () => reject(Object.assign(new Error(`refused ${response.statusCode}`), { status: response.statusCode, body: JSON.parse(body) })));
+      response.on('end', () =>
+        reject(
+          Object.assign(new Error(`refused ${response.statusCode}`), {
+            status: response.statusCode,
+            body: JSON.parse(body),
+          }),
+        ),
+      );
     });
     socket.on('error', reject);
     socket.on('open', () =>

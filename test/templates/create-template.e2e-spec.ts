@@ -13,8 +13,13 @@ describe('POST and GET /api/v1/templates/:id (§3.5)', () => {
   let operator: TestAccount;
   let admin: TestAccount;
   let user: TestAccount;
-  const minimal = () => ({ name: uniqueName('tpl'), displayName: 'Firefox', baseImage: 'lscr.io/linuxserver/firefox:latest' });
-  const post = (account: TestAccount, body: object) => request(url).post('/api/v1/templates').set('Authorization', account.bearer).send(body);
+  const minimal = () => ({
+    name: uniqueName('tpl'),
+    displayName: 'Firefox',
+    baseImage: 'lscr.io/linuxserver/firefox:latest',
+  });
+  const post = (account: TestAccount, body: object) =>
+    request(url).post('/api/v1/templates').set('Authorization', account.bearer).send(body);
 
   beforeAll(async () => {
     ({ app, url } = await startTestApp());
@@ -71,7 +76,10 @@ describe('POST and GET /api/v1/templates/:id (§3.5)', () => {
       icon: 'https://example.com/firefox.png',
       appType: 'webapp',
       defaultResources: { memory: '2Gi', cpu: '1500m' },
-      ports: [{ name: 'http', containerPort: 8080 }, { containerPort: 53, protocol: 'UDP' }],
+      ports: [
+        { name: 'http', containerPort: 8080 },
+        { containerPort: 53, protocol: 'UDP' },
+      ],
       env: [{ name: 'PUID', value: '1000' }],
       vnc: { enabled: false, port: 5901 },
       capabilities: ['Network', 'Clipboard'],
@@ -131,22 +139,41 @@ describe('POST and GET /api/v1/templates/:id (§3.5)', () => {
     ['defaultResources.cpu: must be at most 64000m', { defaultResources: { cpu: '65' } }],
     ['defaultResources.memory: must be at least 128Mi', { defaultResources: { memory: '64Mi' } }],
     ['defaultResources.memory: must be at most 512Gi', { defaultResources: { memory: '600Gi' } }],
-    ['defaultResources.memory: must be a memory quantity such as "512Mi" or "2Gi"', { defaultResources: { memory: '512m' } }],
-    ['ports: must contain no more than 16 elements', { ports: Array.from({ length: 17 }, (_, i) => ({ containerPort: 2000 + i })) }],
+    [
+      'defaultResources.memory: must be a memory quantity such as "512Mi" or "2Gi"',
+      { defaultResources: { memory: '512m' } },
+    ],
+    [
+      'ports: must contain no more than 16 elements',
+      { ports: Array.from({ length: 17 }, (_, i) => ({ containerPort: 2000 + i })) },
+    ],
     ['ports[0].containerPort: must be an integer from 1 to 65535', { ports: [{ containerPort: 70000 }] }],
     ['ports[0].name: must match ^[a-z0-9-]{1,15}$', { ports: [{ containerPort: 80, name: 'much-too-long-name' }] }],
-    ['ports[0].protocol: must be one of the following values: TCP, UDP', { ports: [{ containerPort: 80, protocol: 'SCTP' }] }],
-    ['env: must contain no more than 128 elements', { env: Array.from({ length: 129 }, (_, i) => ({ name: `V${i}`, value: 'x' })) }],
+    [
+      'ports[0].protocol: must be one of the following values: TCP, UDP',
+      { ports: [{ containerPort: 80, protocol: 'SCTP' }] },
+    ],
+    [
+      'env: must contain no more than 128 elements',
+      { env: Array.from({ length: 129 }, (_, i) => ({ name: `V${i}`, value: 'x' })) },
+    ],
     ['env[0].name: must match ^[A-Za-z_][A-Za-z0-9_]*$', { env: [{ name: 'BAD-NAME', value: 'x' }] }],
     ['vnc.port: must be an integer from 1 to 65535', { vnc: { port: 0 } }],
-    ['capabilities: must contain only Network, Audio, Clipboard, USB, Printing', { capabilities: ['Network', 'Camera'] }],
+    [
+      'capabilities: must contain only Network, Audio, Clipboard, USB, Printing',
+      { capabilities: ['Network', 'Camera'] },
+    ],
     ['tags: must contain no more than 32 elements', { tags: Array.from({ length: 33 }, (_, i) => `tag${i}`) }],
     ['tags: items must not contain control characters', { tags: ['line\nbreak'] }],
     ['featured: must be a boolean value', { featured: 'yes' }],
   ])('answers 400 "%s" and writes nothing', async (message, change) => {
     const body = { ...minimal(), ...change };
     const response = await post(operator, body).expect(400);
-    expect(response.body).toMatchObject({ error: 'Invalid request', message, details: expect.arrayContaining([expect.objectContaining({ message: message.split(': ').slice(1).join(': ') })]) });
+    expect(response.body).toMatchObject({
+      error: 'Invalid request',
+      message,
+      details: expect.arrayContaining([expect.objectContaining({ message: message.split(': ').slice(1).join(': ') })]),
+    });
     await expect(k8s.templates.get(body.name)).rejects.toBeInstanceOf(KubernetesNotFoundError);
   });
 

@@ -23,7 +23,11 @@ describe('GET /api/v1/templates (§3.5)', () => {
   /** Only this suite's Templates, in the order the server returned them. */
   const names = async (query: string) => (await list(`${query}&tags=${tag}`)).map((template) => template.name);
 
-  const insertSessions = async (templateName: string, count: number, extra: { namespace?: string; deleted?: boolean } = {}) => {
+  const insertSessions = async (
+    templateName: string,
+    count: number,
+    extra: { namespace?: string; deleted?: boolean } = {},
+  ) => {
     const db = app.get<DataSource>(getDataSourceToken());
     for (let i = 0; i < count; i++) {
       await db.query(
@@ -40,11 +44,21 @@ describe('GET /api/v1/templates (§3.5)', () => {
     const operator = await createAccount(app, url, { role: 'operator' });
     user = await createAccount(app, url);
     const create = (body: object) =>
-      request(url).post('/api/v1/templates').set('Authorization', operator.bearer).send({ baseImage: 'image:1', category, ...body }).expect(201);
+      request(url)
+        .post('/api/v1/templates')
+        .set('Authorization', operator.bearer)
+        .send({ baseImage: 'image:1', category, ...body })
+        .expect(201);
     // One second apart: creationTimestamp has whole seconds, and `sort=created` must tell them apart.
     await create({ name: t.beta, displayName: 'beta', tags: [tag, 'Paint'], featured: true });
     await sleep(1100);
-    await create({ name: t.alpha, displayName: 'Alpha', tags: [tag], appType: 'webapp', description: 'Has a NEEDLE inside' });
+    await create({
+      name: t.alpha,
+      displayName: 'Alpha',
+      tags: [tag],
+      appType: 'webapp',
+      description: 'Has a NEEDLE inside',
+    });
     await sleep(1100);
     await create({ name: t.gamma, displayName: 'gamma', tags: [tag, 'paint', 'image'] });
     await insertSessions(t.gamma, 2);
@@ -73,7 +87,9 @@ describe('GET /api/v1/templates (§3.5)', () => {
   });
 
   it('matches the category exactly, ignoring case, spaces included', async () => {
-    const inCategory = (await list(`category=${encodeURIComponent(category.toUpperCase())}`)).map((template) => template.name);
+    const inCategory = (await list(`category=${encodeURIComponent(category.toUpperCase())}`)).map(
+      (template) => template.name,
+    );
     expect(inCategory).toEqual([t.alpha, t.beta, t.gamma]);
     expect(await names(`category=${encodeURIComponent('Graphics')}`)).toEqual([]);
   });
@@ -82,7 +98,11 @@ describe('GET /api/v1/templates (§3.5)', () => {
     expect(await names('search=needle')).toEqual([t.alpha]);
     expect(await names('search=GAMM')).toEqual([t.gamma]);
     expect(await names(`search=${t.beta.slice(-6)}`)).toEqual([t.beta]);
-    expect((await list(`search=${tag.toUpperCase()}`)).map((template) => template.name)).toEqual([t.alpha, t.beta, t.gamma]);
+    expect((await list(`search=${tag.toUpperCase()}`)).map((template) => template.name)).toEqual([
+      t.alpha,
+      t.beta,
+      t.gamma,
+    ]);
   });
 
   it('requires all tags, given repeated, bracketed or comma-separated', async () => {
@@ -106,7 +126,10 @@ describe('GET /api/v1/templates (§3.5)', () => {
       ['appType=tv', 'appType: must be desktop or webapp'],
       ['sort=size', 'sort: must be name, created or popularity'],
     ]) {
-      const response = await request(url).get(`/api/v1/templates?${query}`).set('Authorization', user.bearer).expect(400);
+      const response = await request(url)
+        .get(`/api/v1/templates?${query}`)
+        .set('Authorization', user.bearer)
+        .expect(400);
       expect(response.body).toMatchObject({ error: 'Invalid request', message });
     }
   });

@@ -38,7 +38,8 @@ async function applyTemplate(namespace: string, name: string, spec: object): Pro
   await kubectl(['apply', '-f', '-'], JSON.stringify(manifest));
 }
 
-const status = async (app: NestExpressApplication, name: string) => (await app.get(K8sService).templates.get(name)).status;
+const status = async (app: NestExpressApplication, name: string) =>
+  (await app.get(K8sService).templates.get(name)).status;
 // The CRD's pattern (\S, ASCII only in Go) lets a no-break space through; our rule does not.
 const NO_BREAK_SPACE_IMAGE = 'firefox\u00a0latest';
 
@@ -62,8 +63,17 @@ describe('Template validation status (§5.3)', () => {
         .set('Authorization', operator.bearer)
         .send({ name, displayName: 'Firefox', baseImage: 'firefox:1' })
         .expect(201);
-      await eventually(async () => expect(await status(leader, name)).toEqual({ valid: true, message: 'Template is valid', observedGeneration: 1 }));
-      const read = await request(replicas.urls[0]).get(`/api/v1/templates/${name}`).set('Authorization', operator.bearer).expect(200);
+      await eventually(async () =>
+        expect(await status(leader, name)).toEqual({
+          valid: true,
+          message: 'Template is valid',
+          observedGeneration: 1,
+        }),
+      );
+      const read = await request(replicas.urls[0])
+        .get(`/api/v1/templates/${name}`)
+        .set('Authorization', operator.bearer)
+        .expect(200);
       expect(read.body).toMatchObject({ valid: true, statusMessage: 'Template is valid' });
     });
 
@@ -71,11 +81,21 @@ describe('Template validation status (§5.3)', () => {
       const name = uniqueName('invalid');
       await applyTemplate(replicas.namespace, name, { displayName: 'Broken', baseImage: NO_BREAK_SPACE_IMAGE });
       await eventually(async () =>
-        expect(await status(leader, name)).toEqual({ valid: false, message: 'baseImage: must not contain whitespace', observedGeneration: 1 }),
+        expect(await status(leader, name)).toEqual({
+          valid: false,
+          message: 'baseImage: must not contain whitespace',
+          observedGeneration: 1,
+        }),
       );
 
       await applyTemplate(replicas.namespace, name, { displayName: 'Fixed', baseImage: 'firefox:2' });
-      await eventually(async () => expect(await status(leader, name)).toEqual({ valid: true, message: 'Template is valid', observedGeneration: 2 }));
+      await eventually(async () =>
+        expect(await status(leader, name)).toEqual({
+          valid: true,
+          message: 'Template is valid',
+          observedGeneration: 2,
+        }),
+      );
     });
 
     it('leaves an up-to-date status alone', async () => {
@@ -87,7 +107,9 @@ describe('Template validation status (§5.3)', () => {
       expect(labelled.metadata.labels).toMatchObject({ touched: 'yes' });
       await new Promise((resolve) => setTimeout(resolve, 1000));
       // The label change reached the reconciler as an event; a status rewrite would change the version.
-      expect((await leader.get(K8sService).templates.get(name)).metadata.resourceVersion).toBe(labelled.metadata.resourceVersion);
+      expect((await leader.get(K8sService).templates.get(name)).metadata.resourceVersion).toBe(
+        labelled.metadata.resourceVersion,
+      );
     });
   });
 

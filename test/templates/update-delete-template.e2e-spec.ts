@@ -37,7 +37,13 @@ describe('PATCH and DELETE /api/v1/templates/:id (§3.5)', () => {
       metadata: {
         name: templateName,
         ownerReferences: [
-          { apiVersion: 'stream.space/v1alpha1', kind: 'ApplicationInstall', name: install.metadata.name, uid: install.metadata.uid!, controller: true },
+          {
+            apiVersion: 'stream.space/v1alpha1',
+            kind: 'ApplicationInstall',
+            name: install.metadata.name,
+            uid: install.metadata.uid!,
+            controller: true,
+          },
         ],
       },
       spec,
@@ -105,9 +111,18 @@ describe('PATCH and DELETE /api/v1/templates/:id (§3.5)', () => {
   });
 
   it('replaces nested objects whole instead of merging them', async () => {
-    const name = await createTemplate({ vnc: { enabled: false, port: 5900 }, defaultResources: { cpu: '2', memory: '4Gi' } });
-    const response = await call(operator, 'patch', `/api/v1/templates/${name}`, { vnc: { port: 6080 }, defaultResources: { memory: '1Gi' } }).expect(200);
-    expect(response.body.template).toMatchObject({ vnc: { enabled: true, port: 6080 }, defaultResources: { memory: '1Gi' } });
+    const name = await createTemplate({
+      vnc: { enabled: false, port: 5900 },
+      defaultResources: { cpu: '2', memory: '4Gi' },
+    });
+    const response = await call(operator, 'patch', `/api/v1/templates/${name}`, {
+      vnc: { port: 6080 },
+      defaultResources: { memory: '1Gi' },
+    }).expect(200);
+    expect(response.body.template).toMatchObject({
+      vnc: { enabled: true, port: 6080 },
+      defaultResources: { memory: '1Gi' },
+    });
     expect(response.body.template.defaultResources).toEqual({ memory: '1Gi' });
   });
 
@@ -132,7 +147,10 @@ describe('PATCH and DELETE /api/v1/templates/:id (§3.5)', () => {
   it('deletes a Template, after which reads answer 404', async () => {
     const name = await createTemplate();
     await call(operator, 'delete', `/api/v1/templates/${name}`).expect(200, { message: 'Template deleted' });
-    await call(user, 'get', `/api/v1/templates/${name}`).expect(404, { error: 'Template not found', message: `No template named '${name}'` });
+    await call(user, 'get', `/api/v1/templates/${name}`).expect(404, {
+      error: 'Template not found',
+      message: `No template named '${name}'`,
+    });
     await expect(k8s.templates.get(name)).rejects.toBeInstanceOf(KubernetesNotFoundError);
   });
 
@@ -148,7 +166,10 @@ describe('PATCH and DELETE /api/v1/templates/:id (§3.5)', () => {
       error: 'Template managed by application',
       message: `Template '${templateName}' belongs to application install '${installName}'; change or delete the application instead`,
     };
-    await call(operator, 'patch', `/api/v1/templates/${templateName}`, { displayName: 'Hijacked' }).expect(409, conflict);
+    await call(operator, 'patch', `/api/v1/templates/${templateName}`, { displayName: 'Hijacked' }).expect(
+      409,
+      conflict,
+    );
     await call(operator, 'delete', `/api/v1/templates/${templateName}`).expect(409, conflict);
     const read = await call(user, 'get', `/api/v1/templates/${templateName}`).expect(200);
     expect(read.body).toMatchObject({ displayName: 'App', applicationId: installName });
@@ -156,7 +177,16 @@ describe('PATCH and DELETE /api/v1/templates/:id (§3.5)', () => {
 
   it('sees changes made behind its back through the watch', async () => {
     const name = await createTemplate();
-    await kubectl(['-n', 'streamspace', 'patch', 'template', name, '--type=merge', '-p', JSON.stringify({ spec: { displayName: 'From kubectl' } })]);
+    await kubectl([
+      '-n',
+      'streamspace',
+      'patch',
+      'template',
+      name,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { displayName: 'From kubectl' } }),
+    ]);
     await eventually(async () => {
       const read = await call(user, 'get', `/api/v1/templates/${name}`).expect(200);
       expect(read.body.displayName).toBe('From kubectl');

@@ -23,7 +23,12 @@ describe('the current user: profile, quota and favourites (§3.2)', () => {
 
   it('shows the caller with group ids and the full quota', async () => {
     const me = await get('/api/v1/users/me').expect(200);
-    expect(me.body).toMatchObject({ id: alice.id, username: alice.username, role: 'user', groups: [expect.any(String)] });
+    expect(me.body).toMatchObject({
+      id: alice.id,
+      username: alice.username,
+      role: 'user',
+      groups: [expect.any(String)],
+    });
     expect(me.body.quota).toEqual({
       userId: alice.id,
       username: alice.username,
@@ -42,12 +47,18 @@ describe('the current user: profile, quota and favourites (§3.2)', () => {
 
   it("counts usage from the user's running Session resources and home volume", async () => {
     const k8s = app.get(K8sService);
-    const resources = (cpu: string, memory: string) => ({ resources: { requests: { cpu, memory }, limits: { cpu, memory } } });
+    const resources = (cpu: string, memory: string) => ({
+      resources: { requests: { cpu, memory }, limits: { cpu, memory } },
+    });
     const names = [uniqueName('run-a'), uniqueName('run-b'), uniqueName('limits-only'), uniqueName('asleep')];
     await k8s.sessions.create(sessionManifest(names[0], alice.username, resources('1', '2Gi')));
     await k8s.sessions.create(sessionManifest(names[1], alice.username, resources('500m', '512Mi')));
-    await k8s.sessions.create(sessionManifest(names[2], alice.username, { resources: { limits: { cpu: '250m', memory: '256Mi' } } }));
-    await k8s.sessions.create(sessionManifest(names[3], alice.username, { state: 'hibernated', ...resources('2', '4Gi') }));
+    await k8s.sessions.create(
+      sessionManifest(names[2], alice.username, { resources: { limits: { cpu: '250m', memory: '256Mi' } } }),
+    );
+    await k8s.sessions.create(
+      sessionManifest(names[3], alice.username, { state: 'hibernated', ...resources('2', '4Gi') }),
+    );
     const other = uniqueName('not-hers');
     await k8s.sessions.create(sessionManifest(other, 'someone-else', resources('2', '4Gi')));
     await kubectl(
@@ -62,7 +73,12 @@ describe('the current user: profile, quota and favourites (§3.2)', () => {
 
     await eventually(async () => {
       const quota = await get('/api/v1/users/me/quota').expect(200);
-      expect(quota.body).toMatchObject({ usedSessions: 3, usedCpu: '1750m', usedMemory: '2816Mi', usedStorage: '50Gi' });
+      expect(quota.body).toMatchObject({
+        usedSessions: 3,
+        usedCpu: '1750m',
+        usedMemory: '2816Mi',
+        usedStorage: '50Gi',
+      });
     });
     for (const name of [...names, other]) await k8s.sessions.delete(name);
     await kubectl(['delete', 'pvc', '-n', k8s.namespace, homeVolumeName(alice.username), '--wait=false']);
@@ -70,7 +86,10 @@ describe('the current user: profile, quota and favourites (§3.2)', () => {
 
   it('keeps favourites as opaque keys: idempotent add and remove, newest first', async () => {
     const favorites = '/api/v1/preferences/favorites';
-    const post = (key: string) => request(url).post(`${favorites}/${encodeURIComponent(key)}`).set('Authorization', alice.bearer);
+    const post = (key: string) =>
+      request(url)
+        .post(`${favorites}/${encodeURIComponent(key)}`)
+        .set('Authorization', alice.bearer);
     await post('firefox').expect(200, { message: 'Added to favorites', templateName: 'firefox' });
     await post('firefox').expect(200);
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -78,14 +97,20 @@ describe('the current user: profile, quota and favourites (§3.2)', () => {
 
     const listed = await get(favorites).expect(200);
     expect(listed.body.total).toBe(2);
-    expect(listed.body.favorites.map((f: { templateName: string }) => f.templateName)).toEqual(['app 3f9c/id', 'firefox']);
+    expect(listed.body.favorites.map((f: { templateName: string }) => f.templateName)).toEqual([
+      'app 3f9c/id',
+      'firefox',
+    ]);
     expect(listed.body.favorites[0].addedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
     const bob = await createAccount(app, url);
     expect((await get(favorites, bob).expect(200)).body).toEqual({ favorites: [], total: 0 });
 
     for (let i = 0; i < 2; i++)
-      await request(url).delete(`${favorites}/firefox`).set('Authorization', alice.bearer).expect(200, { message: 'Removed from favorites', templateName: 'firefox' });
+      await request(url)
+        .delete(`${favorites}/firefox`)
+        .set('Authorization', alice.bearer)
+        .expect(200, { message: 'Removed from favorites', templateName: 'firefox' });
     expect((await get(favorites).expect(200)).body.total).toBe(1);
     await post('x'.repeat(256)).expect(400);
   });

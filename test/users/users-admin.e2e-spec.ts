@@ -74,9 +74,21 @@ describe('user administration (§3.15)', () => {
   it('creates an account that joins all-users, with defaults, and never shows a password', async () => {
     const username = uniqueName('New.User');
     const created = await as(admin)
-      .post('/api/v1/users', { username, email: `${username}@Example.com`, password: 'a-good-long-password', extra: 'ignored' })
+      .post('/api/v1/users', {
+        username,
+        email: `${username}@Example.com`,
+        password: 'a-good-long-password',
+        extra: 'ignored',
+      })
       .expect(201);
-    expect(created.body).toMatchObject({ username, role: 'user', active: true, provider: 'local', fullName: '', lastLogin: null });
+    expect(created.body).toMatchObject({
+      username,
+      role: 'user',
+      active: true,
+      provider: 'local',
+      fullName: '',
+      lastLogin: null,
+    });
     expect(JSON.stringify(created.body)).not.toMatch(/password|\$2b\$/i);
     const groups = await as(admin).get('/api/v1/groups').expect(200);
     const allUsers = groups.body.groups.find((g: { name: string }) => g.name === 'all-users');
@@ -84,10 +96,18 @@ describe('user administration (§3.15)', () => {
     await login(url, username, 'a-good-long-password');
 
     await as(admin)
-      .post('/api/v1/users', { username: username.toUpperCase(), email: 'other@example.com', password: 'a-good-long-password' })
+      .post('/api/v1/users', {
+        username: username.toUpperCase(),
+        email: 'other@example.com',
+        password: 'a-good-long-password',
+      })
       .expect(409, { error: 'User already exists', message: 'That username is taken (usernames ignore case)' });
     const sameEmail = await as(admin)
-      .post('/api/v1/users', { username: uniqueName('x'), email: `${username}@example.COM`, password: 'a-good-long-password' })
+      .post('/api/v1/users', {
+        username: uniqueName('x'),
+        email: `${username}@example.COM`,
+        password: 'a-good-long-password',
+      })
       .expect(409);
     expect(sameEmail.body.error).toBe('Email already in use');
   });
@@ -112,14 +132,24 @@ describe('user administration (§3.15)', () => {
 
   it('lists accounts with search, filters and paging, ordered by username', async () => {
     const tag = uniqueName('zz-list');
-    for (const n of [3, 1, 2]) await as(admin).post('/api/v1/users', { username: `${tag}-${n}`, email: `${tag}-${n}@example.com`, fullName: `Lister ${n}`, password: 'a-good-long-password' }).expect(201);
+    for (const n of [3, 1, 2])
+      await as(admin)
+        .post('/api/v1/users', {
+          username: `${tag}-${n}`,
+          email: `${tag}-${n}@example.com`,
+          fullName: `Lister ${n}`,
+          password: 'a-good-long-password',
+        })
+        .expect(201);
     const page = await as(admin).get(`/api/v1/users?search=${tag.toUpperCase()}&limit=2&offset=0`).expect(200);
     expect(page.body.total).toBe(3);
     expect(page.body.users.map((u: { username: string }) => u.username)).toEqual([`${tag}-1`, `${tag}-2`]);
     const rest = await as(admin).get(`/api/v1/users?search=${tag}&limit=2&offset=2`).expect(200);
     expect(rest.body.users.map((u: { username: string }) => u.username)).toEqual([`${tag}-3`]);
     const operators = await as(admin).get('/api/v1/users?role=operator&active=TRUE').expect(200);
-    expect(operators.body.users.every((u: { role: string; active: boolean }) => u.role === 'operator' && u.active)).toBe(true);
+    expect(
+      operators.body.users.every((u: { role: string; active: boolean }) => u.role === 'operator' && u.active),
+    ).toBe(true);
     expect(operators.body.users.map((u: { id: string }) => u.id)).toContain(operator.id);
     await as(admin).get('/api/v1/users?active=yes').expect(400);
     await as(admin).get('/api/v1/users?limit=abc').expect(400);
@@ -129,7 +159,12 @@ describe('user administration (§3.15)', () => {
   it('reads one account by id or username, with groups and quota; unknown ones are 404', async () => {
     const byId = await as(admin).get(`/api/v1/users/${user.id}`).expect(200);
     expect(byId.body).toMatchObject({ id: user.id, username: user.username, groups: [expect.any(String)] });
-    expect(byId.body.quota).toMatchObject({ userId: user.id, maxSessions: 5, maxMemory: '8192Mi', maxStorage: '100Gi' });
+    expect(byId.body.quota).toMatchObject({
+      userId: user.id,
+      maxSessions: 5,
+      maxMemory: '8192Mi',
+      maxStorage: '100Gi',
+    });
     const byName = await as(admin).get(`/api/v1/users/${user.username.toUpperCase()}`).expect(200);
     expect(byName.body.id).toBe(user.id);
     await as(admin).get('/api/v1/users/00000000-0000-4000-8000-000000000000').expect(404);
@@ -144,8 +179,13 @@ describe('user administration (§3.15)', () => {
       .expect(200);
     expect(updated.body.fullName).toBe('Renamed Person');
     await login(url, account.username, 'a-brand-new-password');
-    await request(url).post('/api/v1/auth/login').send({ username: account.username, password: account.password }).expect(401);
-    const taken = await as(admin).patch(`/api/v1/users/${account.id}`, { email: `${user.username}@EXAMPLE.test` }).expect(409);
+    await request(url)
+      .post('/api/v1/auth/login')
+      .send({ username: account.username, password: account.password })
+      .expect(401);
+    const taken = await as(admin)
+      .patch(`/api/v1/users/${account.id}`, { email: `${user.username}@EXAMPLE.test` })
+      .expect(409);
     expect(taken.body.error).toBe('Email already in use');
     await as(admin).patch(`/api/v1/users/${account.id}`, { password: '123456789012' }).expect(400);
   });
@@ -174,7 +214,11 @@ describe('user administration (§3.15)', () => {
     const asOperator = principal(operator, 'operator');
 
     expect(await users.actingFor(asUser, undefined)).toEqual({ id: user.id, username: user.username, role: 'user' });
-    expect(await users.actingFor(asUser, user.username)).toEqual({ id: user.id, username: user.username, role: 'user' });
+    expect(await users.actingFor(asUser, user.username)).toEqual({
+      id: user.id,
+      username: user.username,
+      role: 'user',
+    });
     await expect(users.actingFor(asUser, admin.username)).rejects.toMatchObject({
       status: 403,
       error: 'Forbidden',
@@ -182,7 +226,11 @@ describe('user administration (§3.15)', () => {
     });
     // Exact spelling only: another case names someone else.
     await expect(users.actingFor(asUser, user.username.toUpperCase())).rejects.toMatchObject({ status: 403 });
-    expect(await users.actingFor(asOperator, user.username)).toEqual({ id: user.id, username: user.username, role: 'user' });
+    expect(await users.actingFor(asOperator, user.username)).toEqual({
+      id: user.id,
+      username: user.username,
+      role: 'user',
+    });
     await expect(users.actingFor(asOperator, 'ghost-user')).rejects.toMatchObject({
       status: 400,
       error: 'User not found',
@@ -190,18 +238,35 @@ describe('user administration (§3.15)', () => {
     });
 
     expect(users.listFilterFor(asUser, undefined)).toBe(user.username);
-    expect(() => users.listFilterFor(asUser, 'ghost-user')).toThrow('Only operators and admins may act for another user');
+    expect(() => users.listFilterFor(asUser, 'ghost-user')).toThrow(
+      'Only operators and admins may act for another user',
+    );
     expect(users.listFilterFor(asOperator, undefined)).toBeUndefined();
     expect(users.listFilterFor(asOperator, 'ghost-user')).toBe('ghost-user');
   });
 
   it('sets a user quota row field by field; null brings the default back', async () => {
     const account = await createAccount(app, url);
-    const set = await as(admin).put(`/api/v1/users/${account.username}/quota`, { maxSessions: 12, maxCpu: '6', maxStorage: '0.5Gi' }).expect(200);
-    expect(set.body).toMatchObject({ userId: account.id, maxSessions: 12, maxCpu: '6000m', maxStorage: '0.5Gi', maxMemory: '8192Mi', usedSessions: 0 });
+    const set = await as(admin)
+      .put(`/api/v1/users/${account.username}/quota`, { maxSessions: 12, maxCpu: '6', maxStorage: '0.5Gi' })
+      .expect(200);
+    expect(set.body).toMatchObject({
+      userId: account.id,
+      maxSessions: 12,
+      maxCpu: '6000m',
+      maxStorage: '0.5Gi',
+      maxMemory: '8192Mi',
+      usedSessions: 0,
+    });
     const partly = await as(admin).put(`/api/v1/users/${account.id}/quota`, { maxCpu: null }).expect(200);
     expect(partly.body).toMatchObject({ maxSessions: 12, maxCpu: '4000m' });
-    for (const bad of [{ maxSessions: -1 }, { maxSessions: 1.5 }, { maxCpu: 'lots' }, { maxMemory: '500m' }, { maxMemory: '9999999Ti' }]) {
+    for (const bad of [
+      { maxSessions: -1 },
+      { maxSessions: 1.5 },
+      { maxCpu: 'lots' },
+      { maxMemory: '500m' },
+      { maxMemory: '9999999Ti' },
+    ]) {
       const response = await as(admin).put(`/api/v1/users/${account.id}/quota`, bad).expect(400);
       expect(response.body.error).toBe('Invalid request');
     }
@@ -227,10 +292,22 @@ describe('the last active admin (§3.15)', () => {
   it('cannot be demoted, disabled or deleted; once a second admin exists it can', async () => {
     const bearer = `Bearer ${await login(url, 'admin', 'the-only-admin-password')}`;
     const lastAdmin = { error: 'Last admin', message: 'The last active admin cannot be deleted, disabled or demoted' };
-    await request(url).patch('/api/v1/users/admin').set('Authorization', bearer).send({ role: 'operator' }).expect(409, lastAdmin);
-    await request(url).patch('/api/v1/users/admin').set('Authorization', bearer).send({ active: false }).expect(409, lastAdmin);
+    await request(url)
+      .patch('/api/v1/users/admin')
+      .set('Authorization', bearer)
+      .send({ role: 'operator' })
+      .expect(409, lastAdmin);
+    await request(url)
+      .patch('/api/v1/users/admin')
+      .set('Authorization', bearer)
+      .send({ active: false })
+      .expect(409, lastAdmin);
     await request(url).delete('/api/v1/users/admin').set('Authorization', bearer).expect(409, lastAdmin);
-    await request(url).patch('/api/v1/users/admin').set('Authorization', bearer).send({ fullName: 'Still Admin' }).expect(200);
+    await request(url)
+      .patch('/api/v1/users/admin')
+      .set('Authorization', bearer)
+      .send({ fullName: 'Still Admin' })
+      .expect(200);
 
     const second = await createAccount(app, url, { role: 'admin' });
     await request(url).patch('/api/v1/users/admin').set('Authorization', bearer).send({ role: 'operator' }).expect(200);
@@ -238,11 +315,21 @@ describe('the last active admin (§3.15)', () => {
   });
 
   it('lets only one of two admins demote the other when they race', async () => {
-    const [a, b] = await Promise.all([createAccount(app, url, { role: 'admin' }), createAccount(app, url, { role: 'admin' })]);
+    const [a, b] = await Promise.all([
+      createAccount(app, url, { role: 'admin' }),
+      createAccount(app, url, { role: 'admin' }),
+    ]);
     // Leave exactly a and b as active admins, plus the earlier second admin: disable it first.
-    const all = await request(url).get('/api/v1/users?role=admin&active=true').set('Authorization', a.bearer).expect(200);
+    const all = await request(url)
+      .get('/api/v1/users?role=admin&active=true')
+      .set('Authorization', a.bearer)
+      .expect(200);
     for (const other of all.body.users.filter((u: { id: string }) => u.id !== a.id && u.id !== b.id))
-      await request(url).patch(`/api/v1/users/${other.id}`).set('Authorization', a.bearer).send({ active: false }).expect(200);
+      await request(url)
+        .patch(`/api/v1/users/${other.id}`)
+        .set('Authorization', a.bearer)
+        .send({ active: false })
+        .expect(200);
     const results = await Promise.all([
       request(url).patch(`/api/v1/users/${b.id}`).set('Authorization', a.bearer).send({ role: 'user' }),
       request(url).patch(`/api/v1/users/${a.id}`).set('Authorization', b.bearer).send({ role: 'user' }),
@@ -251,7 +338,10 @@ describe('the last active admin (§3.15)', () => {
     // The loser either hits the last-admin rule or has already lost its own admin role.
     expect(statuses[0]).toBe(200);
     expect([403, 409]).toContain(statuses[1]);
-    const admins = await request(url).get('/api/v1/users?role=admin&active=true').set('Authorization', results[0].status === 200 ? a.bearer : b.bearer).expect(200);
+    const admins = await request(url)
+      .get('/api/v1/users?role=admin&active=true')
+      .set('Authorization', results[0].status === 200 ? a.bearer : b.bearer)
+      .expect(200);
     expect(admins.body.total).toBe(1);
   });
 });

@@ -31,11 +31,22 @@ describe('/api/v1/ws/logs/:namespace/:pod (§8.5)', () => {
     await kubectl(['create', 'namespace', namespace]);
     await kubectl(
       ['create', '-f', '-'],
-      JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: pod, namespace }, spec: { containers: [{ name: 'main', image: 'busybox' }] } }),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: pod, namespace },
+        spec: { containers: [{ name: 'main', image: 'busybox' }] },
+      }),
     );
-    await eventually(async () => {
-      expect(JSON.parse(await kubectl(['get', 'pod', pod, '-n', namespace, '-o', 'json'])).status.phase).toBe('Running');
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        expect(JSON.parse(await kubectl(['get', 'pod', pod, '-n', namespace, '-o', 'json'])).status.phase).toBe(
+          'Running',
+        );
+      },
+      30_000,
+      200,
+    );
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
@@ -44,7 +55,9 @@ describe('/api/v1/ws/logs/:namespace/:pod (§8.5)', () => {
   });
 
   it('streams each new log line as one JSON string frame', async () => {
-    const socket = await openSocket(wsUrl(url, `/api/v1/ws/logs/${namespace}/${pod}?token=${operator.token}&tailLines=1&timestamps=false`));
+    const socket = await openSocket(
+      wsUrl(url, `/api/v1/ws/logs/${namespace}/${pod}?token=${operator.token}&tailLines=1&timestamps=false`),
+    );
     sockets.push(socket);
     const marker = uniqueName('live-line');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -55,13 +68,23 @@ describe('/api/v1/ws/logs/:namespace/:pod (§8.5)', () => {
   });
 
   it('refuses users, unknown pods and bad queries before the upgrade', async () => {
-    expect(await refusal(`/api/v1/ws/logs/${namespace}/${pod}?token=${user.token}`)).toMatchObject({ status: 403, body: { error: 'Insufficient permissions' } });
-    expect(await refusal(`/api/v1/ws/logs/${namespace}/nobody?token=${operator.token}`)).toMatchObject({ status: 404, body: { error: 'Pod not found' } });
-    expect(await refusal(`/api/v1/ws/logs/${namespace}/${pod}?token=${operator.token}&tailLines=0`)).toMatchObject({ status: 400 });
+    expect(await refusal(`/api/v1/ws/logs/${namespace}/${pod}?token=${user.token}`)).toMatchObject({
+      status: 403,
+      body: { error: 'Insufficient permissions' },
+    });
+    expect(await refusal(`/api/v1/ws/logs/${namespace}/nobody?token=${operator.token}`)).toMatchObject({
+      status: 404,
+      body: { error: 'Pod not found' },
+    });
+    expect(await refusal(`/api/v1/ws/logs/${namespace}/${pod}?token=${operator.token}&tailLines=0`)).toMatchObject({
+      status: 400,
+    });
   });
 
   it('sends "Error: …" and closes with 1011 when the log cannot be opened', async () => {
-    const socket = await openSocket(wsUrl(url, `/api/v1/ws/logs/${namespace}/${pod}?token=${operator.token}&container=missing`));
+    const socket = await openSocket(
+      wsUrl(url, `/api/v1/ws/logs/${namespace}/${pod}?token=${operator.token}&container=missing`),
+    );
     sockets.push(socket);
     const closed = await socket.closed;
     expect(closed.code).toBe(1011);

@@ -9,7 +9,12 @@ import { createTemplate, launchSession } from '../support/sessions.js';
 import { startTestApp } from '../support/test-app.js';
 import { openSocket, type RecordingSocket, wsUrl } from '../support/websocket.js';
 
-type Snapshot = { type: string; sessions: { name: string; user: string; tags: string[] }[]; count: number; timestamp: string };
+type Snapshot = {
+  type: string;
+  sessions: { name: string; user: string; tags: string[] }[];
+  count: number;
+  timestamp: string;
+};
 
 describe('WebSockets (§8)', () => {
   let app: NestExpressApplication;
@@ -20,12 +25,18 @@ describe('WebSockets (§8)', () => {
   let operator: TestAccount;
   const sockets: RecordingSocket[] = [];
   const sessionsSocket = async (account: TestAccount, query = '') => {
-    const socket = await openSocket(wsUrl(url, `/api/v1/ws/sessions?token=${encodeURIComponent(account.token)}${query}`));
+    const socket = await openSocket(
+      wsUrl(url, `/api/v1/ws/sessions?token=${encodeURIComponent(account.token)}${query}`),
+    );
     sockets.push(socket);
     return socket;
   };
   /** Frames until one satisfies `check`. */
-  async function until(socket: RecordingSocket, check: (snapshot: Snapshot) => boolean, timeoutMs = 2000): Promise<Snapshot> {
+  async function until(
+    socket: RecordingSocket,
+    check: (snapshot: Snapshot) => boolean,
+    timeoutMs = 2000,
+  ): Promise<Snapshot> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const snapshot = (await socket.next(Math.max(1, deadline - Date.now()))) as Snapshot;
@@ -36,7 +47,11 @@ describe('WebSockets (§8)', () => {
   beforeAll(async () => {
     ({ app, url } = await startTestApp({ RECONCILER_ENABLED: 'false', CORS_ALLOWED_ORIGINS: 'http://localhost:5173' }));
     template = await createTemplate(app);
-    [alice, bob, operator] = await Promise.all([createAccount(app, url), createAccount(app, url), createAccount(app, url, { role: 'operator' })]);
+    [alice, bob, operator] = await Promise.all([
+      createAccount(app, url),
+      createAccount(app, url),
+      createAccount(app, url, { role: 'operator' }),
+    ]);
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
@@ -44,18 +59,39 @@ describe('WebSockets (§8)', () => {
   });
 
   it('refuses before the upgrade with the §8.1 statuses', async () => {
-    const refusal = (path: string, options = {}) => openSocket(wsUrl(url, path), options).then(() => undefined, (error: { status: number; body: unknown }) => error);
-    expect(await refusal('/api/v1/ws/sessions')).toMatchObject({ status: 401, body: { error: 'Authorization header required' } });
-    expect(await refusal('/api/v1/ws/sessions?token=forged')).toMatchObject({ status: 401, body: { error: 'Invalid or expired token' } });
-    expect(await refusal(`/api/v1/ws/nowhere?token=${alice.token}`)).toMatchObject({ status: 404, body: { error: 'Not found' } });
-    expect(await refusal(`/api/v1/ws/sessions?token=${alice.token}`, { origin: 'https://evil.example' })).toMatchObject({
-      status: 403,
-      body: { error: 'Origin not allowed' },
+    const refusal = (path: string, options = {}) =>
+      openSocket(wsUrl(url, path), options).then(
+        () => undefined,
+        (error: { status: number; body: unknown }) => error,
+      );
+    expect(await refusal('/api/v1/ws/sessions')).toMatchObject({
+      status: 401,
+      body: { error: 'Authorization header required' },
     });
-    expect(await refusal(`/api/v1/ws/sessions?token=${alice.token}&user=${bob.username}`)).toMatchObject({ status: 403, body: { error: 'Forbidden' } });
+    expect(await refusal('/api/v1/ws/sessions?token=forged')).toMatchObject({
+      status: 401,
+      body: { error: 'Invalid or expired token' },
+    });
+    expect(await refusal(`/api/v1/ws/nowhere?token=${alice.token}`)).toMatchObject({
+      status: 404,
+      body: { error: 'Not found' },
+    });
+    expect(await refusal(`/api/v1/ws/sessions?token=${alice.token}`, { origin: 'https://evil.example' })).toMatchObject(
+      {
+        status: 403,
+        body: { error: 'Origin not allowed' },
+      },
+    );
+    expect(await refusal(`/api/v1/ws/sessions?token=${alice.token}&user=${bob.username}`)).toMatchObject({
+      status: 403,
+      body: { error: 'Forbidden' },
+    });
     const disabled = await createAccount(app, url);
     await app.get(UsersService).update(disabled.id, { active: false });
-    expect(await refusal(`/api/v1/ws/sessions?token=${disabled.token}`)).toMatchObject({ status: 403, body: { error: 'Account disabled' } });
+    expect(await refusal(`/api/v1/ws/sessions?token=${disabled.token}`)).toMatchObject({
+      status: 403,
+      body: { error: 'Account disabled' },
+    });
   });
 
   it('sends a snapshot of the caller’s own sessions within a second of connecting', async () => {
@@ -64,7 +100,11 @@ describe('WebSockets (§8)', () => {
     const socket = await sessionsSocket(alice);
     const snapshot = (await socket.next(1000)) as Snapshot;
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(snapshot).toMatchObject({ type: 'sessions_update', count: snapshot.sessions.length, timestamp: expect.any(String) });
+    expect(snapshot).toMatchObject({
+      type: 'sessions_update',
+      count: snapshot.sessions.length,
+      timestamp: expect.any(String),
+    });
     expect(snapshot.sessions.map((s) => s.name)).toContain(mine.name);
     expect(snapshot.sessions.every((s) => s.user === alice.username)).toBe(true);
   });
@@ -79,14 +119,19 @@ describe('WebSockets (§8)', () => {
     const names = burst.map((s) => s.name);
     await until(bobSocket, (s) => names.every((name) => s.sessions.some((x) => x.name === name)));
 
-    await request(url).patch(`/api/v1/sessions/${names[0]}/tags`).set('Authorization', bob.bearer).send({ tags: ['pushed'] }).expect(200);
+    await request(url)
+      .patch(`/api/v1/sessions/${names[0]}/tags`)
+      .set('Authorization', bob.bearer)
+      .send({ tags: ['pushed'] })
+      .expect(200);
     await until(bobSocket, (s) => s.sessions.find((x) => x.name === names[0])?.tags.includes('pushed') === true);
 
     await request(url).delete(`/api/v1/sessions/${names[1]}`).set('Authorization', bob.bearer).expect(202);
     await until(bobSocket, (s) => !s.sessions.some((x) => x.name === names[1]));
 
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    for (const frame of aliceSocket.frames as Snapshot[]) expect(frame.sessions.every((s) => s.user === alice.username)).toBe(true);
+    for (const frame of aliceSocket.frames as Snapshot[])
+      expect(frame.sessions.every((s) => s.user === alice.username)).toBe(true);
     for (const text of [...aliceSocket.texts, ...bobSocket.texts]) expect(() => JSON.parse(text)).not.toThrow();
   });
 

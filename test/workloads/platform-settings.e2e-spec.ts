@@ -56,13 +56,18 @@ describe('Session workloads under non-default platform settings', () => {
 
   it('sizes the home volume from storage settings, skips the Ingress when disabled and expands the URL template', async () => {
     const template = unique('code');
-    await k8s.templates.create({ metadata: { name: template }, spec: templateSpec({ vnc: { enabled: true, port: 8443 } }) });
+    await k8s.templates.create({
+      metadata: { name: template },
+      spec: templateSpec({ vnc: { enabled: true, port: 8443 } }),
+    });
     const user = unique('ivy');
     const name = unique('ivy-code');
     await createSession(k8s, name, user, { template, state: 'running' });
 
     const running = await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Running'));
-    expect(running.status?.url).toBe(`http://127.0.0.1:8000/view/${scope.namespace}/${name}?u=${user}&t=${template}&p=8443&d=sessions.example`);
+    expect(running.status?.url).toBe(
+      `http://127.0.0.1:8000/view/${scope.namespace}/${name}?u=${user}&t=${template}&p=8443&d=sessions.example`,
+    );
     const claim = await k8s.getPersistentVolumeClaim(scope.namespace, homeVolumeName(user));
     expect(claim?.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } });
     expect(await k8s.getService(scope.namespace, `ss-${name}`)).toBeDefined();

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LeaderElection, LEADER_RETRY_MS } from '../../src/database/leader-election.service.js';
 import { eventually } from '../support/eventually.js';
-import { type WorkloadsApp, createSession, isolatedScope, sessionEventually, startAppIn, templateSpec, unique } from './workloads-fixture.js';
+import {
+  type WorkloadsApp,
+  createSession,
+  isolatedScope,
+  sessionEventually,
+  startAppIn,
+  templateSpec,
+  unique,
+} from './workloads-fixture.js';
 
 /** Only the leader reconciles; a replica that becomes leader makes a full pass (api-contract §5.9). */
 describe('Session workloads reconciler and leadership', () => {

@@ -40,7 +40,10 @@ describe('Session workloads reconciler', () => {
       expect(s.status?.phase).toBe('Running');
       expect(s.status?.podName).not.toBe('');
     });
-    expect(running.status).toMatchObject({ url: `https://${name}.${DOMAIN}/`, observedGeneration: created.metadata.generation });
+    expect(running.status).toMatchObject({
+      url: `https://${name}.${DOMAIN}/`,
+      observedGeneration: created.metadata.generation,
+    });
     expect(condition(running, 'TemplateResolved')).toMatchObject({ status: 'True', reason: 'Found' });
     expect(condition(running, 'HomeVolumeReady')).toMatchObject({ status: 'True', reason: 'Present' });
     expect(condition(running, 'WorkloadReady')).toMatchObject({ status: 'True', reason: 'Available' });
@@ -58,7 +61,14 @@ describe('Session workloads reconciler', () => {
       'streamspace.io/user': user,
       'streamspace.io/template': template,
     };
-    const owner = { apiVersion: 'stream.space/v1alpha1', kind: 'Session', name, uid: created.metadata.uid, controller: true, blockOwnerDeletion: true };
+    const owner = {
+      apiVersion: 'stream.space/v1alpha1',
+      kind: 'Session',
+      name,
+      uid: created.metadata.uid,
+      controller: true,
+      blockOwnerDeletion: true,
+    };
 
     const claim = (await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user)))!;
     expect(claim.metadata?.labels).toEqual({
@@ -112,14 +122,23 @@ describe('Session workloads reconciler', () => {
     expect(ingress.spec?.rules).toEqual([
       {
         host: `${name}.${DOMAIN}`,
-        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: workload, port: { name: 'http' } } } }] },
+        http: {
+          paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: workload, port: { name: 'http' } } } }],
+        },
       },
     ]);
 
     // Hibernate: replicas 0 through the scale subresource, same Deployment, URL kept.
-    await k8s.sessions.patch(name, { spec: { state: 'hibernated' }, metadata: { annotations: { 'streamspace.io/state-reason': 'idle' } } });
+    await k8s.sessions.patch(name, {
+      spec: { state: 'hibernated' },
+      metadata: { annotations: { 'streamspace.io/state-reason': 'idle' } },
+    });
     const hibernated = await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Hibernated'));
-    expect(hibernated.status).toMatchObject({ podName: '', url: `https://${name}.${DOMAIN}/`, message: 'Hibernated after 30m without activity' });
+    expect(hibernated.status).toMatchObject({
+      podName: '',
+      url: `https://${name}.${DOMAIN}/`,
+      message: 'Hibernated after 30m without activity',
+    });
     expect(condition(hibernated, 'WorkloadReady')).toMatchObject({ status: 'False', reason: 'ScaledToZero' });
     // The scale subresource omits a zero replica count.
     expect((await k8s.readDeploymentScale(namespace, workload)).spec?.replicas ?? 0).toBe(0);
@@ -145,7 +164,9 @@ describe('Session workloads reconciler', () => {
     expect(await k8s.getDeployment(namespace, workload)).toBeUndefined();
     expect(await k8s.getService(namespace, workload)).toBeUndefined();
     expect(await k8s.getIngress(namespace, workload)).toBeUndefined();
-    expect((await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user)))?.metadata?.uid).toBe(claim.metadata?.uid);
+    expect((await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user)))?.metadata?.uid).toBe(
+      claim.metadata?.uid,
+    );
 
     // Back to running: the workload is recreated.
     await k8s.sessions.patchSpec(name, { state: 'running' });
@@ -164,10 +185,14 @@ describe('Session workloads reconciler', () => {
     const touched = await k8s.sessions.patchStatus(name, { lastActivity: activity });
     // A spec change that needs no workload change triggers a pass that writes nothing but observedGeneration.
     await k8s.sessions.patchSpec(name, { tags: ['work'] });
-    const after = await sessionEventually(k8s, name, (s) => expect(s.status?.observedGeneration).toBe((running.metadata.generation ?? 0) + 1));
+    const after = await sessionEventually(k8s, name, (s) =>
+      expect(s.status?.observedGeneration).toBe((running.metadata.generation ?? 0) + 1),
+    );
     expect(after.status?.lastActivity).toBe(activity);
     expect(after.status?.phase).toBe('Running');
-    expect(after.status?.conditions).toEqual(touched.status?.conditions?.map((c) => ({ ...c, observedGeneration: after.metadata.generation })));
+    expect(after.status?.conditions).toEqual(
+      touched.status?.conditions?.map((c) => ({ ...c, observedGeneration: after.metadata.generation })),
+    );
     const stable = after.metadata.resourceVersion;
     // Its own status write and Deployment events trigger more passes; none of them writes again.
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -181,11 +206,15 @@ describe('Session workloads reconciler', () => {
     await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Running'));
     await k8s.sessions.delete(name);
     const workload = `ss-${name}`;
-    await eventually(async () => {
-      expect(await k8s.getDeployment(namespace, workload)).toBeUndefined();
-      expect(await k8s.getService(namespace, workload)).toBeUndefined();
-      expect(await k8s.getIngress(namespace, workload)).toBeUndefined();
-    }, 60_000, 500);
+    await eventually(
+      async () => {
+        expect(await k8s.getDeployment(namespace, workload)).toBeUndefined();
+        expect(await k8s.getService(namespace, workload)).toBeUndefined();
+        expect(await k8s.getIngress(namespace, workload)).toBeUndefined();
+      },
+      60_000,
+      500,
+    );
     expect(await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user))).toBeDefined();
   }, 90_000);
 
@@ -198,10 +227,15 @@ describe('Session workloads reconciler', () => {
     expect(failed.status?.message).toBe(`Template '${missing}' not found`);
     expect(await k8s.getDeployment(namespace, `ss-${name}`)).toBeUndefined();
 
-    await k8s.templates.create({ metadata: { name: missing }, spec: templateSpec({ vnc: { enabled: false }, ports: [{ containerPort: 8080 }] }) });
+    await k8s.templates.create({
+      metadata: { name: missing },
+      spec: templateSpec({ vnc: { enabled: false }, ports: [{ containerPort: 8080 }] }),
+    });
     const recovered = await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Running'));
     expect(condition(recovered, 'TemplateResolved')).toMatchObject({ status: 'True', reason: 'Found' });
-    expect((await k8s.getService(namespace, `ss-${name}`))?.spec?.ports).toMatchObject([{ name: 'http', port: 8080, targetPort: 8080 }]);
+    expect((await k8s.getService(namespace, `ss-${name}`))?.spec?.ports).toMatchObject([
+      { name: 'http', port: 8080, targetPort: 8080 },
+    ]);
   });
 
   it('runs a session without persistent home with no claim and no /config volume', async () => {
@@ -244,17 +278,28 @@ describe('Session workloads reconciler', () => {
     await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Running'));
     const before = (await k8s.getDeployment(namespace, `ss-${name}`))!;
     await k8s.deleteDeployment(namespace, `ss-${name}`);
-    await eventually(async () => {
-      const after = await k8s.getDeployment(namespace, `ss-${name}`);
-      expect(after?.metadata?.uid).toBeDefined();
-      expect(after?.metadata?.uid).not.toBe(before.metadata?.uid);
-    }, 20_000, 200);
+    await eventually(
+      async () => {
+        const after = await k8s.getDeployment(namespace, `ss-${name}`);
+        expect(after?.metadata?.uid).toBeDefined();
+        expect(after?.metadata?.uid).not.toBe(before.metadata?.uid);
+      },
+      20_000,
+      200,
+    );
     await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Running'));
   });
 
   it('does not create a home volume beyond the owner’s storage quota (QuotaExceeded), and proceeds once it fits', async () => {
     const user = unique('Hank');
-    const account = await env.app.get(UsersService).create({ username: user, email: `${user.toLowerCase()}@example.test`, password: 'pw-0123456789abcdef', role: 'user' });
+    const account = await env.app
+      .get(UsersService)
+      .create({
+        username: user,
+        email: `${user.toLowerCase()}@example.test`,
+        password: 'pw-0123456789abcdef',
+        role: 'user',
+      });
     const db = env.app.get(DataSource);
     await db.query('INSERT INTO user_quotas (user_id, max_storage_mib) VALUES ($1, 1024)', [account.id]);
     const name = unique('hank-firefox');

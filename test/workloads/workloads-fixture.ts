@@ -85,9 +85,13 @@ export function sessionEventually(
   check: (session: SessionResource) => void,
   timeoutMs = 30_000,
 ): Promise<SessionResource> {
-  return eventually(async () => {
-    const session = await k8s.sessions.get(name);
-    check(session);
-    return session;
-  }, timeoutMs, 200);
+  return eventually(
+    async () => {
+      const session = await k8s.sessions.get(name);
+      check(session);
+      return session;
+    },
+    timeoutMs,
+    200,
+  );
 }

@@ -37,7 +37,9 @@ export class InitialSchema1764100000000 implements MigrationInterface {
     await db.query(`CREATE INDEX users_role_idx ON users (role)`);
 
     // NULL column = "use the platform default" (§7.2); a group's non-NULL value can only lower a limit.
-    await db.query(`CREATE TABLE user_quotas (user_id uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE, ${QUOTA_COLUMNS})`);
+    await db.query(
+      `CREATE TABLE user_quotas (user_id uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE, ${QUOTA_COLUMNS})`,
+    );
 
     await db.query(`
       CREATE TABLE groups (
@@ -51,7 +53,9 @@ export class InitialSchema1764100000000 implements MigrationInterface {
         updated_at   timestamptz NOT NULL DEFAULT now()
       )`);
     await db.query(`CREATE INDEX groups_parent_id_idx ON groups (parent_id)`);
-    await db.query(`CREATE TABLE group_quotas (group_id uuid PRIMARY KEY REFERENCES groups(id) ON DELETE CASCADE, ${QUOTA_COLUMNS})`);
+    await db.query(
+      `CREATE TABLE group_quotas (group_id uuid PRIMARY KEY REFERENCES groups(id) ON DELETE CASCADE, ${QUOTA_COLUMNS})`,
+    );
 
     await db.query(`
       CREATE TABLE group_memberships (
@@ -180,7 +184,9 @@ export class InitialSchema1764100000000 implements MigrationInterface {
         CHECK ((closed_at IS NULL) = (close_reason IS NULL))
       )`);
     await db.query(`CREATE INDEX connections_open_session_idx ON connections (session_name) WHERE closed_at IS NULL`);
-    await db.query(`CREATE INDEX connections_open_heartbeat_idx ON connections (last_heartbeat) WHERE closed_at IS NULL`);
+    await db.query(
+      `CREATE INDEX connections_open_heartbeat_idx ON connections (last_heartbeat) WHERE closed_at IS NULL`,
+    );
     await db.query(`CREATE INDEX connections_user_time_idx ON connections (user_id, connected_at)`);
     await db.query(`CREATE INDEX connections_connected_at_idx ON connections (connected_at)`);
 
