@@ -40,12 +40,10 @@ try {
   const users = await Promise.all(
     Array.from({ length: OTHER_USERS + 1 }, async (_, index) => {
       const username = `bench-${index}-${randomUUID().slice(0, 8)}`;
-      const [row] = (await db.query(`INSERT INTO users (username, email) VALUES ($1, $2) RETURNING id`, [
-        username,
-        `${username}@bench.test`,
-      ])) as {
-        id: string;
-      }[];
+      const [row] = await db.query<{ id: string }[]>(
+        `INSERT INTO users (username, email) VALUES ($1, $2) RETURNING id`,
+        [username, `${username}@bench.test`],
+      );
       return { id: row.id, username, token: (await tokens.issue({ id: row.id, username, role: 'user' })).token };
     }),
   );

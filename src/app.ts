@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type express from 'express';
 import type { Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
@@ -61,7 +60,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 /** /health, /health/live, /version and /metrics live outside the prefix, straight on Express (§3.14). */
 function registerRootRoutes(app: NestExpressApplication, config: AppConfig): void {
   const health = app.get(HealthService);
-  const http = app.getHttpAdapter().getInstance() as express.Express;
+  const http = app.getHttpAdapter().getInstance();
   http.get('/health/live', (_req: Request, res: Response) => res.json({ status: 'alive' }));
   http.get('/health', async (_req: Request, res: Response) => {
     const report = await health.health();

@@ -66,12 +66,12 @@ export class ActivityService {
   async status(caller: Principal, name: string): Promise<ActivityStatusView> {
     const session = await this.sessions.findVisible(caller, name);
     const now = this.clock.now();
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<{ lastActivity: Date; startedAt: Date | null; live: number }[]>(
       `SELECT s.last_activity AS "lastActivity", s.started_at AS "startedAt",
               (SELECT count(*)::int FROM connections c WHERE c.session_name = s.name AND ${liveConnection('$2')}) AS "live"
          FROM sessions s WHERE s.name = $1`,
       [name, now],
-    )) as { lastActivity: Date; startedAt: Date | null; live: number }[];
+    );
     const view = await this.sessions.view(session);
     const running = session.spec.state === 'running';
     const autoHibernation = this.platformConfig.settings().session.enableAutoHibernation;

@@ -41,10 +41,10 @@ export class Hibernator {
   /** Runs `work` only if no other replica is running this job's tick; false when skipped. */
   async exclusively(job: 'idle-monitor' | 'connection-tracker', work: () => Promise<void>): Promise<boolean> {
     return this.db.transaction(async (manager) => {
-      const [{ acquired }] = (await manager.query(
+      const [{ acquired }] = await manager.query<{ acquired: boolean }[]>(
         `SELECT pg_try_advisory_xact_lock(hashtext('streamspace'), hashtext($1)) AS acquired`,
         [job],
-      )) as { acquired: boolean }[];
+      );
       if (acquired) await work();
       return acquired;
     });
@@ -66,13 +66,13 @@ export class Hibernator {
   ): Promise<boolean> {
     try {
       return await this.db.transaction(async (manager) => {
-        const [facts] = (await manager.query(
+        const [facts] = await manager.query<HibernationFacts[]>(
           `SELECT s.state, s.last_activity AS "lastActivity", s.started_at AS "startedAt", s.last_disconnect AS "lastDisconnect",
                   s.idle_timeout AS "idleTimeout", s.max_session_duration AS "maxSessionDuration",
                   (SELECT count(*)::int FROM connections c WHERE c.session_name = s.name AND ${liveConnection('$2')}) AS "liveConnections"
              FROM sessions s WHERE s.name = $1 AND s.deleted_at IS NULL FOR UPDATE`,
           [name, this.clock.now()],
-        )) as HibernationFacts[];
+        );
         const reason = facts && decide(facts);
         if (!reason) return false;
         const resource = await this.k8s.sessions.get(name);

@@ -51,14 +51,14 @@ export class IdleMonitor implements OnApplicationBootstrap, OnApplicationShutdow
     await this.hibernator.exclusively(JOB, async () => {
       const settings = this.hibernator.settings();
       const now = this.clock.now();
-      const candidates = (await this.db.query(
+      const candidates = await this.db.query<{ name: string }[]>(
         `SELECT s.name FROM sessions s
           WHERE s.deleted_at IS NULL AND s.state = 'running'
             AND (s.started_at < $1::timestamptz - make_interval(secs => ${durationSql('s.max_session_duration')})
                  OR ($2 AND s.last_activity < $1::timestamptz - make_interval(secs => ${durationSql('s.idle_timeout')})
                      AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.session_name = s.name AND ${liveConnection('$1')})))`,
         [now, settings.autoHibernation],
-      )) as { name: string }[];
+      );
       hibernated = await this.hibernator.hibernateAll(
         candidates.map((c) => c.name),
         (facts) => idleMonitorReason(facts, settings, this.clock.now()),

@@ -32,18 +32,20 @@ export class ApplicationLaunchService {
 
   async forLaunch(applicationId: string, owner: { id: string; role: Role }): Promise<LaunchableApplication> {
     if (!isUuid(applicationId)) throw applicationNotFound(applicationId);
-    const [app] = (await this.db.query(
+    const [app] = await this.db.query<
+      (LaunchableApplication & {
+        enabled: boolean;
+        installStatus: string;
+        installMessage: string;
+        granted: boolean;
+      })[]
+    >(
       `SELECT a.id, a.display_name AS "displayName", a.template_name AS "templateName", a.enabled,
               a.install_status AS "installStatus", a.install_message AS "installMessage",
               ${launchableBy('a', '$2')} AS "granted"
          FROM installed_applications a WHERE a.id = $1`,
       [applicationId, owner.id],
-    )) as (LaunchableApplication & {
-      enabled: boolean;
-      installStatus: string;
-      installMessage: string;
-      granted: boolean;
-    })[];
+    );
     if (!app) throw applicationNotFound(applicationId);
     const name = app.displayName;
     if (!app.enabled)

@@ -31,7 +31,7 @@ export class ApplicationsRepository {
   /** The row, or 404 Application not found (also for ids that are not UUIDs). */
   async get(id: string, manager: EntityManager = this.db.manager): Promise<ApplicationRow> {
     const [row] = isUuid(id)
-      ? ((await manager.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE a.id = $1`, [id])) as ApplicationRow[])
+      ? await manager.query<ApplicationRow[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE a.id = $1`, [id])
       : [];
     if (!row) throw applicationNotFound();
     return row;
@@ -52,14 +52,14 @@ export class ApplicationsRepository {
     applicationIds: string[],
     manager: EntityManager = this.db.manager,
   ): Promise<Map<string, ApplicationGroupAccessView[]>> {
-    const rows = (await manager.query(
+    const rows = await manager.query<GroupAccessRow[]>(
       `SELECT ga.id, ga.application_id AS "applicationId", ga.group_id AS "groupId", ga.access_level AS "accessLevel",
               g.name AS "groupName", g.display_name AS "groupDisplayName", ga.created_at AS "createdAt"
          FROM application_group_access ga JOIN groups g ON g.id = ga.group_id
         WHERE ga.application_id = ANY($1::uuid[])
         ORDER BY g.name COLLATE "C", ga.id`,
       [applicationIds],
-    )) as GroupAccessRow[];
+    );
     const byApplication = new Map<string, ApplicationGroupAccessView[]>(applicationIds.map((id) => [id, []]));
     for (const row of rows)
       byApplication.get(row.applicationId)?.push({ ...row, createdAt: new Date(row.createdAt).toISOString() });
@@ -70,7 +70,7 @@ export class ApplicationsRepository {
   async missingGroups(groupIds: string[], manager: EntityManager = this.db.manager): Promise<string[]> {
     const candidates = groupIds.filter(isUuid);
     const found = new Set(
-      ((await manager.query('SELECT id FROM groups WHERE id = ANY($1::uuid[])', [candidates])) as { id: string }[]).map(
+      (await manager.query<{ id: string }[]>('SELECT id FROM groups WHERE id = ANY($1::uuid[])', [candidates])).map(
         (row) => row.id,
       ),
     );
@@ -84,33 +84,33 @@ export class ApplicationsRepository {
     level: AccessLevel,
     manager: EntityManager = this.db.manager,
   ): Promise<boolean> {
-    const [row] = (await manager.query(
+    const [row] = await manager.query<{ created: boolean }[]>(
       `INSERT INTO application_group_access (application_id, group_id, access_level) VALUES ($1, $2, $3)
        ON CONFLICT (application_id, group_id) DO UPDATE SET access_level = EXCLUDED.access_level
        RETURNING (xmax = 0) AS created`,
       [applicationId, groupId, level],
-    )) as { created: boolean }[];
+    );
     return row.created;
   }
 
   /** Changes the level of an existing row; false when there is none. */
   async setGroupAccessLevel(applicationId: string, groupId: string, level: AccessLevel): Promise<boolean> {
     if (!isUuid(groupId)) return false;
-    const rows = (await this.db.query(
+    const rows = await this.db.query<unknown[]>(
       `WITH changed AS (UPDATE application_group_access SET access_level = $3 WHERE application_id = $1 AND group_id = $2 RETURNING id)
        SELECT id FROM changed`,
       [applicationId, groupId, level],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 
   async deleteGroupAccess(applicationId: string, groupId: string): Promise<boolean> {
     if (!isUuid(groupId)) return false;
-    const rows = (await this.db.query(
+    const rows = await this.db.query<unknown[]>(
       `WITH removed AS (DELETE FROM application_group_access WHERE application_id = $1 AND group_id = $2 RETURNING id)
        SELECT id FROM removed`,
       [applicationId, groupId],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 

@@ -30,11 +30,13 @@ export class Authenticator {
 
   async authenticate(token: string): Promise<Principal> {
     const verified = await this.tokens.verify(token);
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<
+      { revoked: boolean; username: string | null; role: Role | null; active: boolean | null }[]
+    >(
       `SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2) AS revoked, u.username, u.role, u.active
          FROM (VALUES (1)) AS one LEFT JOIN users u ON u.id = $1`,
       [verified.userId, verified.jti],
-    )) as { revoked: boolean; username: string | null; role: Role | null; active: boolean | null }[];
+    );
     if (row.revoked) throw new ApiError(401, 'Token revoked', 'This token is no longer valid; log in again');
     if (row.username === null) throw invalidToken('The user for this token no longer exists');
     if (!row.active) throw accountDisabled();

@@ -58,10 +58,10 @@ export class SetupService implements OnApplicationBootstrap {
   }
 
   async status(): Promise<SetupStatus> {
-    const [admin] = (await this.db.query(
+    const [admin] = await this.db.query<{ hasPassword: boolean }[]>(
       `SELECT password_hash IS NOT NULL AS "hasPassword" FROM users WHERE username = $1`,
       [BOOTSTRAP_ADMIN],
-    )) as { hasPassword: boolean }[];
+    );
     const adminExists = admin !== undefined;
     const hasPassword = admin?.hasPassword ?? false;
     const setupRequired = adminExists && !hasPassword;

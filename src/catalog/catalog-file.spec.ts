@@ -17,12 +17,31 @@ describe('catalog file', () => {
       expect(spec.defaultResources).toEqual({ memory: expect.any(String), cpu: expect.any(String) });
       expect(spec.ports![0].containerPort).toBeGreaterThan(0);
     }
-    expect(entries.map((e) => e.name)).toEqual(expect.arrayContaining(['firefox', 'chromium', 'libreoffice', 'gimp', 'inkscape', 'krita', 'blender', 'code-server']));
+    expect(entries.map((e) => e.name)).toEqual(
+      expect.arrayContaining([
+        'firefox',
+        'chromium',
+        'libreoffice',
+        'gimp',
+        'inkscape',
+        'krita',
+        'blender',
+        'code-server',
+      ]),
+    );
   });
 
   it('reads name, version, featured and the spec, with defaults', async () => {
-    const [parsed] = await parseCatalogFile(yaml([{ name: 'paint', version: '2.1', featured: true, spec: { DisplayName: 'Paint', BaseImage: 'paint:2' } }]), 'f.yaml');
-    expect(parsed).toMatchObject({ name: 'paint', version: '2.1', featured: true, spec: { displayName: 'Paint', baseImage: 'paint:2', category: 'Other' } });
+    const [parsed] = await parseCatalogFile(
+      yaml([{ name: 'paint', version: '2.1', featured: true, spec: { DisplayName: 'Paint', BaseImage: 'paint:2' } }]),
+      'f.yaml',
+    );
+    expect(parsed).toMatchObject({
+      name: 'paint',
+      version: '2.1',
+      featured: true,
+      spec: { displayName: 'Paint', baseImage: 'paint:2', category: 'Other' },
+    });
     const [plain] = await parseCatalogFile(yaml([entry('plain')]), 'f.yaml');
     expect(plain).toMatchObject({ version: '1.0.0', featured: false });
   });
@@ -31,10 +50,26 @@ describe('catalog file', () => {
     ['not YAML', 'templates: [', /^Catalog file f\.yaml: not valid YAML/],
     ['no templates list', 'other: 1', 'Catalog file f.yaml: must be a mapping with a list "templates"'],
     ['a bad name', yaml([entry('Bad_Name')]), /^Catalog file f\.yaml: entry 1 \(Bad_Name\): name must match/],
-    ['a duplicate name', yaml([entry('dup'), entry('dup')]), 'Catalog file f.yaml: entry 2 (dup): name is used by an earlier entry'],
-    ['a spec without image', yaml([entry('ok'), entry('broken', { displayName: 'B' })]), /^Catalog file f\.yaml: entry 2 \(broken\): spec\.baseImage: /],
-    ['a bad featured flag', yaml([{ ...entry('flag'), featured: 'yes' }]), 'Catalog file f.yaml: entry 1 (flag): featured must be true or false'],
-    ['an entry without spec', yaml([{ name: 'nospec' }]), 'Catalog file f.yaml: entry 1 (nospec): spec must be a mapping'],
+    [
+      'a duplicate name',
+      yaml([entry('dup'), entry('dup')]),
+      'Catalog file f.yaml: entry 2 (dup): name is used by an earlier entry',
+    ],
+    [
+      'a spec without image',
+      yaml([entry('ok'), entry('broken', { displayName: 'B' })]),
+      /^Catalog file f\.yaml: entry 2 \(broken\): spec\.baseImage: /,
+    ],
+    [
+      'a bad featured flag',
+      yaml([{ ...entry('flag'), featured: 'yes' }]),
+      'Catalog file f.yaml: entry 1 (flag): featured must be true or false',
+    ],
+    [
+      'an entry without spec',
+      yaml([{ name: 'nospec' }]),
+      'Catalog file f.yaml: entry 1 (nospec): spec must be a mapping',
+    ],
   ])('refuses a file with %s, naming the entry and the problem', async (_case, text, message) => {
     await expect(parseCatalogFile(text, 'f.yaml')).rejects.toThrow(message);
   });

@@ -43,7 +43,8 @@ export async function parseCatalogFile(text: string, file: string): Promise<Cata
   const entries: CatalogEntry[] = [];
   const seen = new Set<string>();
   for (const [index, raw] of document.templates.entries()) {
-    const label = isPlainObject(raw) && typeof raw.name === 'string' ? `entry ${index + 1} (${raw.name})` : `entry ${index + 1}`;
+    const label =
+      isPlainObject(raw) && typeof raw.name === 'string' ? `entry ${index + 1} (${raw.name})` : `entry ${index + 1}`;
     const fail = (problem: string) => new CatalogFileError(file, `${label}: ${problem}`);
     if (!isPlainObject(raw)) throw fail('must be a mapping');
     const { name, version, featured, spec } = raw;
@@ -51,12 +52,18 @@ export async function parseCatalogFile(text: string, file: string): Promise<Cata
       throw fail(`name must match ${TEMPLATE_NAME.source} and be at most 63 characters`);
     if (seen.has(name)) throw fail('name is used by an earlier entry');
     seen.add(name);
-    if (version !== undefined && (typeof version !== 'string' || version === '')) throw fail('version must be a non-empty string');
+    if (version !== undefined && (typeof version !== 'string' || version === ''))
+      throw fail('version must be a non-empty string');
     if (featured !== undefined && typeof featured !== 'boolean') throw fail('featured must be true or false');
     if (!isPlainObject(spec)) throw fail('spec must be a mapping');
     const checked = await checkTemplateSpec(extractTemplateSpec(spec));
     if ('problem' in checked) throw fail(`spec.${checked.problem}`);
-    entries.push({ name, version: version ?? '1.0.0', featured: featured ?? checked.spec.featured ?? false, spec: checked.spec });
+    entries.push({
+      name,
+      version: version ?? '1.0.0',
+      featured: featured ?? checked.spec.featured ?? false,
+      spec: checked.spec,
+    });
   }
   return entries;
 }

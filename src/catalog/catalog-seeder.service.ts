@@ -27,6 +27,8 @@ export class CatalogSeeder implements OnModuleInit {
     }
     const entries = await parseCatalogFile(text, file);
     const { upserted, deactivated } = await this.catalog.seed(entries);
-    this.logger.log(`Catalog seeded from ${file}: ${entries.length} entries (${upserted} new or changed, ${deactivated} dropped)`);
+    this.logger.log(
+      `Catalog seeded from ${file}: ${entries.length} entries (${upserted} new or changed, ${deactivated} dropped)`,
+    );
   }
 }

@@ -13,7 +13,9 @@ export class CatalogController {
 
   @Get('templates')
   @Roles('user')
-  @ApiOperation({ summary: 'Active catalog entries: search, category, tag, appType, featured, six sorts, paging (limit ≤ 100)' })
+  @ApiOperation({
+    summary: 'Active catalog entries: search, category, tag, appType, featured, six sorts, paging (limit ≤ 100)',
+  })
   list(@Query() query: ListCatalogQuery) {
     return this.catalog.list(query);
   }
@@ -39,7 +41,8 @@ export class CatalogController {
   @ApiOperation({ summary: 'Compatibility alias of POST /catalog/templates/:id/install' })
   @ApiQuery({ name: 'id', type: Number, required: true })
   installAlias(@Query('id') id: string | undefined) {
-    if (id === undefined || id === '') throw new ApiError(400, 'id query parameter required', 'Pass ?id=<catalog template id>');
+    if (id === undefined || id === '')
+      throw new ApiError(400, 'id query parameter required', 'Pass ?id=<catalog template id>');
     return this.catalog.installAsTemplate(parseCatalogId(id));
   }
 }

@@ -43,7 +43,12 @@ export class ListCatalogQuery {
   @Min(1)
   page?: number;
 
-  @ApiPropertyOptional({ type: Number, minimum: 1, default: DEFAULT_PAGE_SIZE, description: 'Values above 100 are clamped to 100' })
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 1,
+    default: DEFAULT_PAGE_SIZE,
+    description: 'Values above 100 are clamped to 100',
+  })
   @IsOptional()
   @Transform(stringToInteger)
   @IsInt({ message: '$property must be an integer' })

@@ -75,30 +75,34 @@ export class CatalogRepository {
     if (query.appType !== undefined) conditions.push(`app_type = ${param(query.appType)}`);
     if (query.featured === true) conditions.push('is_featured');
     const where = conditions.join(' AND ');
-    const [{ total }] = (await this.db.query(`SELECT count(*)::int AS total FROM catalog_templates WHERE ${where}`, params)) as {
-      total: number;
-    }[];
-    const rows = (await this.db.query(
+    const [{ total }] = await this.db.query<{ total: number }[]>(
+      `SELECT count(*)::int AS total FROM catalog_templates WHERE ${where}`,
+      params,
+    );
+    const rows = await this.db.query<CatalogRow[]>(
       `SELECT ${COLUMNS} FROM catalog_templates WHERE ${where}
         ORDER BY ${ORDER_BY[query.sort ?? 'name']} LIMIT ${param(limit)} OFFSET ${param((page - 1) * limit)}`,
       params,
-    )) as CatalogRow[];
+    );
     return { rows, total };
   }
 
   /** An active row, or undefined (dropped entries are not offered any more). */
   async findActive(id: number, manager: EntityManager = this.db.manager): Promise<CatalogRow | undefined> {
-    const [row] = (await manager.query(`SELECT ${COLUMNS} FROM catalog_templates WHERE id = $1 AND active`, [id])) as CatalogRow[];
+    const [row] = await manager.query<CatalogRow[]>(
+      `SELECT ${COLUMNS} FROM catalog_templates WHERE id = $1 AND active`,
+      [id],
+    );
     return row;
   }
 
   /** Counts a view of an active row and returns it. */
   async viewActive(id: number): Promise<CatalogRow | undefined> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<CatalogRow[]>(
       `WITH viewed AS (UPDATE catalog_templates SET view_count = view_count + 1 WHERE id = $1 AND active RETURNING *)
        SELECT ${COLUMNS} FROM viewed`,
       [id],
-    )) as CatalogRow[];
+    );
     return row;
   }
 
@@ -116,7 +120,7 @@ export class CatalogRepository {
       let upserted = 0;
       for (const entry of entries) {
         const { spec } = entry;
-        const changed = (await manager.query(
+        const changed = await manager.query<unknown[]>(
           `INSERT INTO catalog_templates (name, display_name, description, category, app_type, icon_url, manifest, tags, version, is_featured, active)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true)
            ON CONFLICT (name) DO UPDATE SET
@@ -142,15 +146,15 @@ export class CatalogRepository {
             entry.version,
             entry.featured,
           ],
-        )) as unknown[];
+        );
         upserted += changed.length;
       }
-      const [{ deactivated }] = (await manager.query(
+      const [{ deactivated }] = await manager.query<{ deactivated: number }[]>(
         `WITH dropped AS (UPDATE catalog_templates SET active = false, updated_at = now()
                            WHERE active AND NOT (name = ANY($1::text[])) RETURNING id)
          SELECT count(*)::int AS deactivated FROM dropped`,
         [entries.map((entry) => entry.name)],
-      )) as { deactivated: number }[];
+      );
       return { upserted, deactivated };
     });
   }

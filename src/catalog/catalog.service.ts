@@ -16,7 +16,8 @@ export const catalogTemplateNotFound = (id: number | string, status = 404) =>
 
 /** `:id` of the catalog routes: an integer, else 400 (§3.6). */
 export function parseCatalogId(value: string | undefined): number {
-  if (value === undefined || !/^[0-9]{1,9}$/.test(value)) throw new ApiError(400, 'Invalid request', 'id: must be an integer');
+  if (value === undefined || !/^[0-9]{1,9}$/.test(value))
+    throw new ApiError(400, 'Invalid request', 'id: must be an integer');
   return Number(value);
 }
 
@@ -33,7 +34,13 @@ export class CatalogService {
     const page = query.page ?? 1;
     const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const { rows, total } = await this.catalog.list(query, page, limit);
-    return { templates: rows.map((row) => toCatalogTemplateView(row)), total, page, limit, totalPages: Math.ceil(total / limit) };
+    return {
+      templates: rows.map((row) => toCatalogTemplateView(row)),
+      total,
+      page,
+      limit,
+      totalPages: Math.ceil(total / limit),
+    };
   }
 
   async get(id: number): Promise<CatalogTemplateView> {
@@ -43,7 +50,9 @@ export class CatalogService {
   }
 
   /** A plain Template named after the entry, no application (§3.6 install). */
-  async installAsTemplate(id: number): Promise<{ message: string; template: TemplateView; name: string; namespace: string }> {
+  async installAsTemplate(
+    id: number,
+  ): Promise<{ message: string; template: TemplateView; name: string; namespace: string }> {
     const row = await this.catalog.findActive(id);
     if (!row) throw catalogTemplateNotFound(id);
     let checked: Awaited<ReturnType<typeof checkTemplateSpec>>;

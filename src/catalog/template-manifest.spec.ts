@@ -1,20 +1,48 @@
 import { describe, expect, it } from '@jest/globals';
-import { camelCaseKeys, checkTemplateSpec, completeTemplateSpec, extractTemplateSpec, sameJson } from './template-manifest.js';
+import {
+  camelCaseKeys,
+  checkTemplateSpec,
+  completeTemplateSpec,
+  extractTemplateSpec,
+  sameJson,
+} from './template-manifest.js';
 
 describe('template manifests', () => {
   it('reads a bare spec from JSON text', () => {
-    expect(extractTemplateSpec('{"displayName":"Firefox","baseImage":"firefox:1"}')).toEqual({ displayName: 'Firefox', baseImage: 'firefox:1' });
+    expect(extractTemplateSpec('{"displayName":"Firefox","baseImage":"firefox:1"}')).toEqual({
+      displayName: 'Firefox',
+      baseImage: 'firefox:1',
+    });
   });
 
   it('reads the spec of a full object', () => {
-    const manifest = { apiVersion: 'stream.space/v1alpha1', kind: 'Template', metadata: { name: 'x' }, spec: { displayName: 'X', baseImage: 'x:1' } };
+    const manifest = {
+      apiVersion: 'stream.space/v1alpha1',
+      kind: 'Template',
+      metadata: { name: 'x' },
+      spec: { displayName: 'X', baseImage: 'x:1' },
+    };
     expect(extractTemplateSpec(JSON.stringify(manifest))).toEqual({ displayName: 'X', baseImage: 'x:1' });
   });
 
   it('normalises PascalCase keys of older catalogs at every depth, values untouched', () => {
     expect(
-      camelCaseKeys({ DisplayName: 'GIMP', BaseImage: 'gimp:1', DefaultResources: { Memory: '2Gi', CPU: '1' }, VNC: { Enabled: true, Port: 3000 }, Env: [{ Name: 'TZ', Value: 'UTC' }], Tags: ['Graphics'] }),
-    ).toEqual({ displayName: 'GIMP', baseImage: 'gimp:1', defaultResources: { memory: '2Gi', cpu: '1' }, vnc: { enabled: true, port: 3000 }, env: [{ name: 'TZ', value: 'UTC' }], tags: ['Graphics'] });
+      camelCaseKeys({
+        DisplayName: 'GIMP',
+        BaseImage: 'gimp:1',
+        DefaultResources: { Memory: '2Gi', CPU: '1' },
+        VNC: { Enabled: true, Port: 3000 },
+        Env: [{ Name: 'TZ', Value: 'UTC' }],
+        Tags: ['Graphics'],
+      }),
+    ).toEqual({
+      displayName: 'GIMP',
+      baseImage: 'gimp:1',
+      defaultResources: { memory: '2Gi', cpu: '1' },
+      vnc: { enabled: true, port: 3000 },
+      env: [{ name: 'TZ', value: 'UTC' }],
+      tags: ['Graphics'],
+    });
   });
 
   it('says why text is not a manifest', () => {
@@ -23,7 +51,13 @@ describe('template manifests', () => {
   });
 
   it('accepts a valid spec, drops unknown keys and writes out the defaults', async () => {
-    const checked = await checkTemplateSpec({ displayName: 'Firefox', baseImage: 'lscr.io/linuxserver/firefox:latest', vnc: { port: 3000 }, ports: [{ containerPort: 3000 }], bogus: 1 });
+    const checked = await checkTemplateSpec({
+      displayName: 'Firefox',
+      baseImage: 'lscr.io/linuxserver/firefox:latest',
+      vnc: { port: 3000 },
+      ports: [{ containerPort: 3000 }],
+      bogus: 1,
+    });
     expect(checked).toEqual({
       spec: {
         displayName: 'Firefox',
@@ -44,11 +78,17 @@ describe('template manifests', () => {
 
   it('names the first problem under the template create rules', async () => {
     expect(await checkTemplateSpec({ displayName: 'X' })).toEqual({ problem: expect.stringMatching(/^baseImage: /) });
-    expect(await checkTemplateSpec({ displayName: 'X', baseImage: 'x:1', vnc: { port: 70000 } })).toEqual({ problem: expect.stringMatching(/^vnc\.port: /) });
-    expect(await checkTemplateSpec({ displayName: 'X', baseImage: 'x:1', defaultResources: { memory: '1m' } })).toEqual({
-      problem: expect.stringMatching(/^defaultResources\.memory: /),
+    expect(await checkTemplateSpec({ displayName: 'X', baseImage: 'x:1', vnc: { port: 70000 } })).toEqual({
+      problem: expect.stringMatching(/^vnc\.port: /),
     });
-    expect(await checkTemplateSpec({ displayName: 'X', baseImage: 'has space' })).toEqual({ problem: 'baseImage: must not contain whitespace' });
+    expect(await checkTemplateSpec({ displayName: 'X', baseImage: 'x:1', defaultResources: { memory: '1m' } })).toEqual(
+      {
+        problem: expect.stringMatching(/^defaultResources\.memory: /),
+      },
+    );
+    expect(await checkTemplateSpec({ displayName: 'X', baseImage: 'has space' })).toEqual({
+      problem: 'baseImage: must not contain whitespace',
+    });
   });
 
   it('keeps a spec without vnc without one', () => {

@@ -12,7 +12,8 @@ import { toTemplateSpec } from '../templates/template-spec.js';
 
 type Plain = Record<string, unknown>;
 
-const isPlainObject = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Plain =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `DisplayName` → `displayName`, `VNC`/`CPU` → `vnc`/`cpu` (older catalogs used Go-style keys). */
 function camelKey(key: string): string {
@@ -37,7 +38,7 @@ export function extractTemplateSpec(manifest: unknown): Plain {
     try {
       value = JSON.parse(value);
     } catch (error) {
-      throw new Error(`manifest is not valid JSON (${(error as Error).message})`);
+      throw new Error(`manifest is not valid JSON (${(error as Error).message})`, { cause: error });
     }
   }
   const normalised = camelCaseKeys(value);
@@ -55,7 +56,10 @@ const pipe = createValidationPipe();
 export async function checkTemplateSpec(spec: Plain): Promise<{ spec: TemplateSpec } | { problem: string }> {
   try {
     // `name` is checked where the Template's name is chosen; a placeholder satisfies its rule.
-    const dto = (await pipe.transform({ ...spec, name: 'manifest' }, { type: 'body', metatype: CreateTemplateDto, data: '' })) as CreateTemplateDto;
+    const dto = (await pipe.transform(
+      { ...spec, name: 'manifest' },
+      { type: 'body', metatype: CreateTemplateDto, data: '' },
+    )) as CreateTemplateDto;
     return { spec: completeTemplateSpec(toTemplateSpec(dto)) };
   } catch (error) {
     if (error instanceof ApiError) return { problem: error.message };
@@ -87,7 +91,12 @@ export function completeTemplateSpec(spec: TemplateSpec): TemplateSpec {
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => sameJson(item, b[index]));
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, index) => sameJson(item, b[index]))
+    );
   }
   if (!isPlainObject(a) || !isPlainObject(b)) return false;
   const keys = Object.keys(a).filter((key) => a[key] !== undefined);

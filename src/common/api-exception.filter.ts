@@ -78,7 +78,7 @@ export function writeApiError(request: Request, response: Response, apiError: Ap
   if (code !== undefined) body.code = code;
   if (hint !== undefined) body.hint = hint;
   if (details !== undefined) body.details = details;
-  if (apiError.status >= 500) body.requestId = String(request.id ?? '');
+  if (apiError.status >= 500) body.requestId = typeof request.id === 'string' ? request.id : '';
   if (response.headersSent) {
     response.end();
     return;

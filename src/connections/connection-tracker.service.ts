@@ -65,14 +65,14 @@ export class ConnectionTracker {
 
       const settings = this.hibernator.settings();
       if (!settings.autoHibernation) return;
-      const candidates = (await this.db.query(
+      const candidates = await this.db.query<{ name: string }[]>(
         `SELECT s.name FROM sessions s
           WHERE s.deleted_at IS NULL AND s.state = 'running'
             AND s.last_disconnect < $1::timestamptz - make_interval(secs => $2)
             AND s.last_activity < $1::timestamptz - make_interval(secs => $2)
             AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.session_name = s.name AND ${liveConnection('$1')})`,
         [now, settings.autoHibernateDelay],
-      )) as { name: string }[];
+      );
       outcome.hibernated = await this.hibernator.hibernateAll(
         candidates.map((c) => c.name),
         (facts) => (disconnectRuleApplies(facts, settings, this.clock.now()) ? 'disconnected' : undefined),

@@ -48,11 +48,11 @@ export class ConnectionsService {
     if (wasHibernated) session = (await this.lifecycle.start(session, 'connect')).session;
 
     const now = this.clock.now();
-    const [connection] = (await this.db.query(
+    const [connection] = await this.db.query<{ id: string }[]>(
       `INSERT INTO connections (session_name, user_id, client_ip, user_agent, connected_at, last_heartbeat)
        VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
       [name, connectionUser.id, client.ip ?? null, client.userAgent.slice(0, 1024), now],
-    )) as { id: string }[];
+    );
     await this.activity.record(name, { lastConnection: true });
     this.changes.notify(session.spec.user);
 
@@ -76,20 +76,20 @@ export class ConnectionsService {
     const session = await this.sessions.findVisible(caller, name);
     const now = this.clock.now();
     const result = await this.db.transaction(async (manager) => {
-      const [connection] = (await manager.query(
+      const [connection] = await manager.query<{ userId: string }[]>(
         `SELECT user_id AS "userId" FROM connections WHERE id = $1 AND session_name = $2 FOR UPDATE`,
         [connectionId, name],
-      )) as { userId: string }[];
+      );
       if (!connection || (connection.userId !== caller.id && !hasRole(caller, 'operator')))
         throw connectionNotFound(connectionId, name);
       await manager.query(
         `UPDATE connections SET closed_at = $2, close_reason = 'client' WHERE id = $1 AND closed_at IS NULL`,
         [connectionId, now],
       );
-      const [{ live }] = (await manager.query(
+      const [{ live }] = await manager.query<{ live: number }[]>(
         `SELECT count(*)::int AS live FROM connections c WHERE c.session_name = $1 AND ${liveConnection('$2')}`,
         [name, now],
-      )) as { live: number }[];
+      );
       if (live === 0)
         await manager.query(`UPDATE sessions SET last_disconnect = $2, updated_at = $2 WHERE name = $1`, [name, now]);
       return { message: 'Connection closed', activeConnections: live };
@@ -104,7 +104,9 @@ export class ConnectionsService {
     name: string,
   ): Promise<{ sessionId: string; connections: ConnectionView[]; total: number }> {
     await this.sessions.findVisible(caller, name);
-    const rows = (await this.db.query(
+    const rows = await this.db.query<
+      (Omit<ConnectionView, 'connectedAt' | 'lastHeartbeat'> & { connectedAt: Date; lastHeartbeat: Date })[]
+    >(
       `SELECT c.id, c.session_name AS "sessionId", c.user_id AS "userId", coalesce(u.username, '') AS username,
               host(c.client_ip) AS "clientIp", c.user_agent AS "userAgent", c.connected_at AS "connectedAt",
               c.last_heartbeat AS "lastHeartbeat"
@@ -112,7 +114,7 @@ export class ConnectionsService {
         WHERE c.session_name = $1 AND ${liveConnection('$2')}
         ORDER BY c.connected_at, c.id`,
       [name, this.clock.now()],
-    )) as (Omit<ConnectionView, 'connectedAt' | 'lastHeartbeat'> & { connectedAt: Date; lastHeartbeat: Date })[];
+    );
     const connections = rows.map((row) => ({
       ...row,
       connectedAt: new Date(row.connectedAt).toISOString(),

@@ -37,10 +37,10 @@ export class DashboardService {
     const now = this.clock.now();
     const [sessions, [{ connections }], quota] = await Promise.all([
       this.stateCounts(caller.username),
-      this.db.query(`SELECT count(*)::int AS connections FROM connections WHERE user_id = $1 AND connected_at > $2`, [
-        caller.id,
-        new Date(now.getTime() - DAY_MS),
-      ]) as Promise<{ connections: number }[]>,
+      this.db.query<{ connections: number }[]>(
+        `SELECT count(*)::int AS connections FROM connections WHERE user_id = $1 AND connected_at > $2`,
+        [caller.id, new Date(now.getTime() - DAY_MS)],
+      ),
       this.quotas.quotaView(caller),
     ]);
     return { sessions, quota, recentActivity: { connections24h: connections }, timestamp: now.toISOString() };
@@ -50,7 +50,7 @@ export class DashboardService {
     const now = this.clock.now();
     const since = new Date(now.getTime() - DAY_MS);
     const [[figures], sessions] = await Promise.all([
-      this.db.query(
+      this.db.query<Record<string, number>[]>(
         `SELECT (SELECT count(*)::int FROM users) AS "usersTotal",
                 (SELECT count(*)::int FROM users WHERE active) AS "usersEnabled",
                 (SELECT count(*)::int FROM users u WHERE u.last_login > $1
@@ -59,7 +59,7 @@ export class DashboardService {
                 (SELECT count(*)::int FROM sessions WHERE created_at > $1) AS "sessionsCreated",
                 (SELECT count(*)::int FROM connections WHERE connected_at > $1) AS "connections24h"`,
         [since, now],
-      ) as Promise<Record<string, number>[]>,
+      ),
       this.stateCounts(undefined),
     ]);
     return {
@@ -73,7 +73,8 @@ export class DashboardService {
   }
 
   async resources() {
-    const [accounts, usage] = await Promise.all([this.quotas.limitsOfEnabledUsers(), this.quotas.usageByUser()]);
+    const accounts = await this.quotas.limitsOfEnabledUsers();
+    const usage = this.quotas.usageByUser();
     const used = [...usage.values()];
     const sum = <T>(items: T[], of: (item: T) => number) => items.reduce((total, item) => total + of(item), 0);
     const ids = new Map(accounts.map((account) => [account.username, account.id]));
@@ -105,7 +106,8 @@ export class DashboardService {
   }
 
   async users(limit: number, offset: number) {
-    const [accounts, usage] = await Promise.all([this.quotas.limitsOfEnabledUsers(), this.quotas.usageByUser()]);
+    const accounts = await this.quotas.limitsOfEnabledUsers();
+    const usage = this.quotas.usageByUser();
     const rows = accounts
       .map((account) => ({ account, used: usage.get(account.username) ?? NO_USAGE }))
       .sort(
@@ -131,11 +133,11 @@ export class DashboardService {
   }
 
   async topTemplates() {
-    const templates = (await this.db.query(
+    const templates = await this.db.query<{ templateName: string; sessionCount: number; runningCount: number }[]>(
       `SELECT template_name AS "templateName", count(*)::int AS "sessionCount",
               count(*) FILTER (WHERE state = 'running' AND deleted_at IS NULL)::int AS "runningCount"
          FROM sessions GROUP BY template_name ORDER BY count(*) DESC, template_name COLLATE "C" LIMIT 20`,
-    )) as { templateName: string; sessionCount: number; runningCount: number }[];
+    );
     return { templates, timestamp: this.clock.now().toISOString() };
   }
 
@@ -143,13 +145,13 @@ export class DashboardService {
   async timeline(days: number) {
     const now = this.clock.now();
     const perDay = (table: 'sessions' | 'connections', column: string) =>
-      this.db.query(
+      this.db.query<{ date: string; count: number }[]>(
         `SELECT to_char(day, 'YYYY-MM-DD') AS date, count(t.*)::int AS count
            FROM generate_series(($1::timestamptz AT TIME ZONE 'UTC')::date - ($2::int - 1), ($1::timestamptz AT TIME ZONE 'UTC')::date, interval '1 day') AS day
            LEFT JOIN ${table} t ON (t.${column} AT TIME ZONE 'UTC')::date = day::date
           GROUP BY day ORDER BY day DESC`,
         [now, days],
-      ) as Promise<{ date: string; count: number }[]>;
+      );
     const [sessions, connections] = await Promise.all([
       perDay('sessions', 'created_at'),
       perDay('connections', 'connected_at'),
@@ -159,14 +161,14 @@ export class DashboardService {
 
   /** Non-deleted sessions by desired state, of one owner or of everyone. */
   private async stateCounts(owner: string | undefined): Promise<StateCounts> {
-    const [counts] = (await this.db.query(
+    const [counts] = await this.db.query<StateCounts[]>(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE state = 'running')::int AS running,
               count(*) FILTER (WHERE state = 'hibernated')::int AS hibernated,
               count(*) FILTER (WHERE state = 'terminated')::int AS terminated
          FROM sessions WHERE deleted_at IS NULL AND ($1::text IS NULL OR username = $1)`,
       [owner ?? null],
-    )) as StateCounts[];
+    );
     return counts;
   }
 }

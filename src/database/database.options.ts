@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { DataSourceOptions } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import type { DatabaseConfig, DbSslMode } from '../config/app-config.js';
@@ -51,7 +51,8 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
   return {
     ...common,
     ...connection,
-    ssl: sslOptions(database.sslMode) as false | object,
+    // pg takes tls.connect options; TypeORM's type names the server-side TlsOptions.
+    ssl: sslOptions(database.sslMode) as false | TlsOptions,
     // Quota checks hold a connection while they wait for a user's lock, and the leader keeps one.
     extra: { max: 20, connectionTimeoutMillis: 5000 },
   };

@@ -5,8 +5,8 @@ import type { DependencyCheck } from '../common/dependency-check.js';
 import { DatabaseHealthService } from '../database/database-health.service.js';
 import { KubernetesHealthService } from '../kubernetes/kubernetes-health.service.js';
 
-const PACKAGE_VERSION: string = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
 export interface HealthReport {

@@ -106,10 +106,10 @@ export class MetricsService implements OnApplicationShutdown {
       help: 'Live connections',
       registers: [this.registry],
       async collect() {
-        const [{ live }] = (await db.query(
+        const [{ live }] = await db.query<{ live: number }[]>(
           `SELECT count(*)::int AS live FROM connections c WHERE ${liveConnection('$1')}`,
           [clock.now()],
-        )) as { live: number }[];
+        );
         this.set(live);
       },
     });

@@ -54,11 +54,10 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
     const sessions = this.cache.list();
     for (const session of sessions) await this.upsert(session);
     const live = sessions.map((s) => s.metadata.name);
-    const gone = (await this.db.query(`SELECT name FROM sessions WHERE deleted_at IS NULL AND NOT (name = ANY($1))`, [
-      live,
-    ])) as {
-      name: string;
-    }[];
+    const gone = await this.db.query<{ name: string }[]>(
+      `SELECT name FROM sessions WHERE deleted_at IS NULL AND NOT (name = ANY($1))`,
+      [live],
+    );
     await this.markDeleted(gone.map((row) => row.name));
   }
 

@@ -14,12 +14,12 @@ export class TemplateUsageRepository {
   /** Counts for many Templates in one query; a Template without sessions is absent (0). */
   async countByTemplate(templateNames: string[]): Promise<Map<string, number>> {
     if (templateNames.length === 0) return new Map();
-    const rows = (await this.db.query(
+    const rows = await this.db.query<{ template_name: string; count: number }[]>(
       `SELECT template_name, count(*)::int AS count FROM sessions
         WHERE namespace = $1 AND template_name = ANY($2::text[])
         GROUP BY template_name`,
       [this.k8s.namespace, templateNames],
-    )) as { template_name: string; count: number }[];
+    );
     return new Map(rows.map((row) => [row.template_name, row.count]));
   }
 }

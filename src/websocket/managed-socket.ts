@@ -37,7 +37,7 @@ export class ManagedSocket {
   }
 
   /** Sends one JSON document (or an already serialised one) as one text frame. */
-  send(message: unknown | { serialized: string }): void {
+  send(message: unknown): void {
     if (!this.isOpen) return;
     if (this.raw.bufferedAmount > this.maxBufferedBytes) {
       this.close(CLOSE.overloaded, 'send buffer full');

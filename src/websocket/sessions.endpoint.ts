@@ -98,16 +98,14 @@ export class SessionsEndpoint implements WebSocketEndpoint, OnApplicationBootstr
     const cached = this.snapshots.get(scope);
     const now = this.clock.now().getTime();
     if (cached && now - cached.at < SESSIONS_DEBOUNCE_MS) return cached.frame;
-    const frame = this.sessions
-      .listOf(scope === ALL ? undefined : scope)
-      .then((sessions) =>
-        serialized({
-          type: 'sessions_update',
-          sessions,
-          count: sessions.length,
-          timestamp: this.clock.now().toISOString(),
-        }),
-      );
+    const frame = this.sessions.listOf(scope === ALL ? undefined : scope).then((sessions) =>
+      serialized({
+        type: 'sessions_update',
+        sessions,
+        count: sessions.length,
+        timestamp: this.clock.now().toISOString(),
+      }),
+    );
     this.snapshots.set(scope, { at: now, frame });
     frame.catch(() => this.snapshots.delete(scope));
     return frame;

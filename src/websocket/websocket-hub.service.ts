@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -54,11 +54,12 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
   onApplicationBootstrap(): void {
     for (const endpoint of this.endpoints)
       this.metrics.websocketClients(endpoint.name, () => this.openSockets(endpoint.name));
-    this.adapterHost.httpAdapter
-      .getHttpServer()
-      .on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    (this.adapterHost.httpAdapter.getHttpServer() as Server).on(
+      'upgrade',
+      (request: IncomingMessage, socket: Duplex, head: Buffer) => {
         void this.upgrade(request, socket, head);
-      });
+      },
+    );
     this.timer = setInterval(() => void this.heartbeatRound(), this.settings.pingIntervalMs);
     this.timer.unref();
   }

@@ -47,7 +47,7 @@ export async function startApplicationsApp(env: NodeJS.ProcessEnv = {}): Promise
 }
 
 export async function catalogId(env: ApplicationsApp, name: string): Promise<number> {
-  const [row] = (await env.db.query('SELECT id FROM catalog_templates WHERE name = $1', [name])) as { id: number }[];
+  const [row] = await env.db.query<{ id: number }[]>('SELECT id FROM catalog_templates WHERE name = $1', [name]);
   return row.id;
 }
 

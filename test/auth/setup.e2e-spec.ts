@@ -1,5 +1,4 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { runAdminSql } from '../setup/global-setup.js';
 import { login } from '../support/accounts.js';

@@ -16,7 +16,7 @@ function connect(url: string, options: { protocols?: string[]; origin?: string }
     });
     socket.on('unexpected-response', (_req, res) => {
       let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk));
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
     });
     socket.on('error', reject);

@@ -24,7 +24,11 @@ export function temporaryCatalogFile(entries: CatalogFileEntry[]) {
   return { path, write, remove: () => rmSync(folder, { recursive: true, force: true }) };
 }
 
-export const catalogEntry = (name: string, spec: Record<string, unknown> = {}, extra: Partial<CatalogFileEntry> = {}): CatalogFileEntry => ({
+export const catalogEntry = (
+  name: string,
+  spec: Record<string, unknown> = {},
+  extra: Partial<CatalogFileEntry> = {},
+): CatalogFileEntry => ({
   name,
   ...extra,
   spec: { displayName: name, baseImage: `registry.example/${name}:1`, ...spec },

@@ -24,7 +24,9 @@ describe('catalog seeding at start (§3.6)', () => {
   ]);
   let env: Awaited<ReturnType<typeof startCatalogApp>>;
   const rows = async (db: DataSource) =>
-    (await db.query('SELECT id, name, display_name, install_count, view_count, active FROM catalog_templates ORDER BY name')) as Row[];
+    await db.query<Row[]>(
+      'SELECT id, name, display_name, install_count, view_count, active FROM catalog_templates ORDER BY name',
+    );
 
   beforeAll(async () => {
     env = await startCatalogApp({ CATALOG_FILE: file.path });
@@ -45,14 +47,27 @@ describe('catalog seeding at start (§3.6)', () => {
 
     // Same file again: nothing changes.
     const again = await env.restart();
-    expect(await rows(again.db)).toEqual(first.map((row) => (row.name === 'alpha' ? { ...row, install_count: 3, view_count: 7 } : row)));
+    expect(await rows(again.db)).toEqual(
+      first.map((row) => (row.name === 'alpha' ? { ...row, install_count: 3, view_count: 7 } : row)),
+    );
 
-    file.write([catalogEntry('alpha', { displayName: 'Alpha Renamed' }), catalogEntry('gamma', { displayName: 'Gamma' }), catalogEntry('delta')]);
+    file.write([
+      catalogEntry('alpha', { displayName: 'Alpha Renamed' }),
+      catalogEntry('gamma', { displayName: 'Gamma' }),
+      catalogEntry('delta'),
+    ]);
     const changed = await env.restart();
     const after = await rows(changed.db);
     const byName = new Map(after.map((row) => [row.name, row]));
     const id = (name: string) => first.find((row) => row.name === name)!.id;
-    expect(byName.get('alpha')).toEqual({ id: id('alpha'), name: 'alpha', display_name: 'Alpha Renamed', install_count: 3, view_count: 7, active: true });
+    expect(byName.get('alpha')).toEqual({
+      id: id('alpha'),
+      name: 'alpha',
+      display_name: 'Alpha Renamed',
+      install_count: 3,
+      view_count: 7,
+      active: true,
+    });
     expect(byName.get('beta')).toMatchObject({ id: id('beta'), active: false });
     expect(byName.get('gamma')).toMatchObject({ id: id('gamma'), active: true });
     expect(byName.get('delta')).toMatchObject({ active: true });
@@ -60,12 +75,21 @@ describe('catalog seeding at start (§3.6)', () => {
 
     // Inactive entries leave the listing but the row (and its id) stays for installed applications.
     const reader = await createAccount(changed.app, changed.url);
-    const { body } = await request(changed.url).get('/api/v1/catalog/templates').set('Authorization', reader.bearer).expect(200);
+    const { body } = await request(changed.url)
+      .get('/api/v1/catalog/templates')
+      .set('Authorization', reader.bearer)
+      .expect(200);
     expect(body.templates.map((t: { name: string }) => t.name)).toEqual(['alpha', 'delta', 'gamma']);
-    await request(changed.url).get(`/api/v1/catalog/templates/${id('beta')}`).set('Authorization', reader.bearer).expect(404);
+    await request(changed.url)
+      .get(`/api/v1/catalog/templates/${id('beta')}`)
+      .set('Authorization', reader.bearer)
+      .expect(404);
 
     // Back in the file: active again, same id.
-    file.write([catalogEntry('alpha', { displayName: 'Alpha Renamed' }), catalogEntry('beta', { displayName: 'Beta' })]);
+    file.write([
+      catalogEntry('alpha', { displayName: 'Alpha Renamed' }),
+      catalogEntry('beta', { displayName: 'Beta' }),
+    ]);
     const back = await env.restart();
     const restored = new Map((await rows(back.db)).map((row) => [row.name, row]));
     expect(restored.get('beta')).toMatchObject({ id: id('beta'), active: true });
@@ -74,7 +98,9 @@ describe('catalog seeding at start (§3.6)', () => {
 
   it('seeds the bundled catalog by default', async () => {
     const bundled = await env.restart({ CATALOG_FILE: '' });
-    const [{ count }] = await bundled.db.query(`SELECT count(*)::int AS count FROM catalog_templates WHERE active AND name = 'firefox'`);
+    const [{ count }] = await bundled.db.query(
+      `SELECT count(*)::int AS count FROM catalog_templates WHERE active AND name = 'firefox'`,
+    );
     expect(count).toBe(1);
   });
 });

@@ -8,7 +8,13 @@ import { catalogEntry, startCatalogApp, temporaryCatalogFile } from './catalog-f
 describe('POST /api/v1/catalog/templates/:id/install and /catalog/install?id= (ยง3.6)', () => {
   const names = { paint: uniqueName('cat-paint'), alias: uniqueName('cat-alias'), dropped: uniqueName('cat-dropped') };
   const file = temporaryCatalogFile([
-    catalogEntry(names.paint, { displayName: 'Paint', category: 'Graphics', tags: ['draw'], vnc: { port: 3000 }, defaultResources: { memory: '1Gi' } }),
+    catalogEntry(names.paint, {
+      displayName: 'Paint',
+      category: 'Graphics',
+      tags: ['draw'],
+      vnc: { port: 3000 },
+      defaultResources: { memory: '1Gi' },
+    }),
     catalogEntry(names.alias),
     catalogEntry(names.dropped),
   ]);
@@ -17,14 +23,22 @@ describe('POST /api/v1/catalog/templates/:id/install and /catalog/install?id= (ย
   let operator: TestAccount;
   let user: TestAccount;
   const created: string[] = [];
-  const idOf = async (name: string) => ((await env.db.query('SELECT id FROM catalog_templates WHERE name = $1', [name])) as { id: number }[])[0].id;
+  const idOf = async (name: string) =>
+    (await env.db.query<{ id: number }[]>('SELECT id FROM catalog_templates WHERE name = $1', [name]))[0].id;
   const installs = async (name: string) =>
-    ((await env.db.query('SELECT install_count FROM catalog_templates WHERE name = $1', [name])) as { install_count: number }[])[0].install_count;
+    (
+      await env.db.query<{ install_count: number }[]>('SELECT install_count FROM catalog_templates WHERE name = $1', [
+        name,
+      ])
+    )[0].install_count;
 
   beforeAll(async () => {
     env = await startCatalogApp({ CATALOG_FILE: file.path });
     k8s = env.app.get(K8sService);
-    [operator, user] = await Promise.all([createAccount(env.app, env.url, { role: 'operator' }), createAccount(env.app, env.url)]);
+    [operator, user] = await Promise.all([
+      createAccount(env.app, env.url, { role: 'operator' }),
+      createAccount(env.app, env.url),
+    ]);
   });
   afterAll(async () => {
     for (const name of created) await k8s.templates.delete(name).catch(() => undefined);
@@ -34,18 +48,35 @@ describe('POST /api/v1/catalog/templates/:id/install and /catalog/install?id= (ย
 
   it('creates a plain Template named after the entry, labelled with the catalog id, and counts the install', async () => {
     const id = await idOf(names.paint);
-    const { body } = await request(env.url).post(`/api/v1/catalog/templates/${id}/install`).set('Authorization', operator.bearer).expect(201);
+    const { body } = await request(env.url)
+      .post(`/api/v1/catalog/templates/${id}/install`)
+      .set('Authorization', operator.bearer)
+      .expect(201);
     created.push(names.paint);
     expect(body).toMatchObject({
       message: 'Template installed successfully',
       name: names.paint,
       namespace: k8s.namespace,
-      template: { name: names.paint, displayName: 'Paint', category: 'Graphics', tags: ['draw'], defaultResources: { memory: '1Gi' }, applicationId: null },
+      template: {
+        name: names.paint,
+        displayName: 'Paint',
+        category: 'Graphics',
+        tags: ['draw'],
+        defaultResources: { memory: '1Gi' },
+        applicationId: null,
+      },
     });
     const template = await k8s.templates.get(names.paint);
-    expect(template.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'streamspace-api', 'streamspace.io/catalog-id': String(id) });
+    expect(template.metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'streamspace-api',
+      'streamspace.io/catalog-id': String(id),
+    });
     expect(template.metadata.ownerReferences).toBeUndefined();
-    expect(template.spec).toMatchObject({ displayName: 'Paint', baseImage: `registry.example/${names.paint}:1`, vnc: { enabled: true, port: 3000 } });
+    expect(template.spec).toMatchObject({
+      displayName: 'Paint',
+      baseImage: `registry.example/${names.paint}:1`,
+      vnc: { enabled: true, port: 3000 },
+    });
     expect(await installs(names.paint)).toBe(1);
 
     await request(env.url)
@@ -64,7 +95,10 @@ describe('POST /api/v1/catalog/templates/:id/install and /catalog/install?id= (ย
       .post('/api/v1/catalog/install')
       .set('Authorization', operator.bearer)
       .expect(400, { error: 'id query parameter required', message: 'Pass ?id=<catalog template id>' });
-    expect((await request(env.url).post('/api/v1/catalog/install?id=abc').set('Authorization', operator.bearer).expect(400)).body.error).toBe('Invalid request');
+    expect(
+      (await request(env.url).post('/api/v1/catalog/install?id=abc').set('Authorization', operator.bearer).expect(400))
+        .body.error,
+    ).toBe('Invalid request');
   });
 
   it('answers 404 for unknown and inactive entries, creating nothing', async () => {

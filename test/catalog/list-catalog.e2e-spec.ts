@@ -5,11 +5,36 @@ import { catalogEntry, startCatalogApp, temporaryCatalogFile } from './catalog-f
 
 /** Five entries whose counters make every sort order different. */
 const ENTRIES = [
-  catalogEntry('browser-a', { displayName: 'Zeta Browser', category: 'Web Browsers', tags: ['web', 'privacy'], description: 'Surf the web' }, { featured: true }),
-  catalogEntry('office-b', { displayName: 'alpha Office', category: 'Office', tags: ['documents'], description: 'Write 100% of your letters' }),
-  catalogEntry('editor-c', { displayName: 'Beta Editor', category: 'Development', tags: ['ide', 'web'], appType: 'webapp', vnc: { enabled: false }, ports: [{ containerPort: 8443 }] }),
-  catalogEntry('paint-d', { displayName: 'Gamma Paint', category: 'Graphics', tags: ['Paint'], description: 'draw_things' }),
-  catalogEntry('game-e', { displayName: 'delta Game', category: 'Games', tags: ['retro'], description: 'drawing games' }, { featured: true }),
+  catalogEntry(
+    'browser-a',
+    { displayName: 'Zeta Browser', category: 'Web Browsers', tags: ['web', 'privacy'], description: 'Surf the web' },
+    { featured: true },
+  ),
+  catalogEntry('office-b', {
+    displayName: 'alpha Office',
+    category: 'Office',
+    tags: ['documents'],
+    description: 'Write 100% of your letters',
+  }),
+  catalogEntry('editor-c', {
+    displayName: 'Beta Editor',
+    category: 'Development',
+    tags: ['ide', 'web'],
+    appType: 'webapp',
+    vnc: { enabled: false },
+    ports: [{ containerPort: 8443 }],
+  }),
+  catalogEntry('paint-d', {
+    displayName: 'Gamma Paint',
+    category: 'Graphics',
+    tags: ['Paint'],
+    description: 'draw_things',
+  }),
+  catalogEntry(
+    'game-e',
+    { displayName: 'delta Game', category: 'Games', tags: ['retro'], description: 'drawing games' },
+    { featured: true },
+  ),
 ];
 const COUNTERS: [string, number, number, number, string][] = [
   // name, installs, views, rating, created
@@ -25,8 +50,10 @@ describe('GET /api/v1/catalog/templates and /:id (§3.6)', () => {
   let env: Awaited<ReturnType<typeof startCatalogApp>>;
   let user: TestAccount;
 
-  const list = (query: string) => request(env.url).get(`/api/v1/catalog/templates${query}`).set('Authorization', user.bearer);
-  const names = async (query: string) => (await list(query).expect(200)).body.templates.map((t: { name: string }) => t.name);
+  const list = (query: string) =>
+    request(env.url).get(`/api/v1/catalog/templates${query}`).set('Authorization', user.bearer);
+  const names = async (query: string) =>
+    (await list(query).expect(200)).body.templates.map((t: { name: string }) => t.name);
 
   beforeAll(async () => {
     env = await startCatalogApp({ CATALOG_FILE: file.path });
@@ -45,7 +72,13 @@ describe('GET /api/v1/catalog/templates and /:id (§3.6)', () => {
   it('lists active entries by display name, case-insensitively, without manifests', async () => {
     const { body } = await list('').expect(200);
     expect(body).toMatchObject({ total: 5, page: 1, limit: 20, totalPages: 1 });
-    expect(body.templates.map((t: { name: string }) => t.name)).toEqual(['office-b', 'editor-c', 'game-e', 'paint-d', 'browser-a']);
+    expect(body.templates.map((t: { name: string }) => t.name)).toEqual([
+      'office-b',
+      'editor-c',
+      'game-e',
+      'paint-d',
+      'browser-a',
+    ]);
     const browser = body.templates.find((t: { name: string }) => t.name === 'browser-a');
     expect(browser).toEqual({
       id: expect.any(Number),
@@ -97,11 +130,18 @@ describe('GET /api/v1/catalog/templates and /:id (§3.6)', () => {
     expect(await names('?appType=webapp')).toEqual(['editor-c']);
     expect(await names('?featured=true')).toEqual(['game-e', 'browser-a']);
     expect(await names('?featured=FALSE')).toHaveLength(5);
-    expect(await names('?tag=web&search=surf&featured=true&category=WEB%20BROWSERS&appType=desktop')).toEqual(['browser-a']);
+    expect(await names('?tag=web&search=surf&featured=true&category=WEB%20BROWSERS&appType=desktop')).toEqual([
+      'browser-a',
+    ]);
   });
 
   it('pages in SQL and clamps large limits to 100', async () => {
-    expect((await list('?limit=2&page=2').expect(200)).body).toMatchObject({ total: 5, page: 2, limit: 2, totalPages: 3 });
+    expect((await list('?limit=2&page=2').expect(200)).body).toMatchObject({
+      total: 5,
+      page: 2,
+      limit: 2,
+      totalPages: 3,
+    });
     expect(await names('?limit=2&page=2')).toEqual(['game-e', 'paint-d']);
     expect(await names('?limit=2&page=3&sort=name')).toEqual(['browser-a']);
     expect((await list('?limit=2&page=4').expect(200)).body).toMatchObject({ templates: [], total: 5, totalPages: 3 });
@@ -127,9 +167,16 @@ describe('GET /api/v1/catalog/templates and /:id (§3.6)', () => {
 
   it('reads one entry with its manifest and counts the view', async () => {
     const [{ id }] = await env.db.query(`SELECT id FROM catalog_templates WHERE name = 'paint-d'`);
-    const { body } = await request(env.url).get(`/api/v1/catalog/templates/${id}`).set('Authorization', user.bearer).expect(200);
+    const { body } = await request(env.url)
+      .get(`/api/v1/catalog/templates/${id}`)
+      .set('Authorization', user.bearer)
+      .expect(200);
     expect(body).toMatchObject({ id, name: 'paint-d', viewCount: 3 });
-    expect(JSON.parse(body.manifest)).toMatchObject({ displayName: 'Gamma Paint', baseImage: 'registry.example/paint-d:1', tags: ['Paint'] });
+    expect(JSON.parse(body.manifest)).toMatchObject({
+      displayName: 'Gamma Paint',
+      baseImage: 'registry.example/paint-d:1',
+      tags: ['Paint'],
+    });
     await request(env.url).get(`/api/v1/catalog/templates/${id}`).set('Authorization', user.bearer).expect(200);
     const [{ view_count }] = await env.db.query('SELECT view_count FROM catalog_templates WHERE id = $1', [id]);
     expect(view_count).toBe(4);
@@ -140,16 +187,28 @@ describe('GET /api/v1/catalog/templates and /:id (§3.6)', () => {
       .get('/api/v1/catalog/templates/999999')
       .set('Authorization', user.bearer)
       .expect(404, { error: 'Catalog template not found', message: 'No catalog template with ID 999999' });
-    const { body } = await request(env.url).get('/api/v1/catalog/templates/firefox').set('Authorization', user.bearer).expect(400);
+    const { body } = await request(env.url)
+      .get('/api/v1/catalog/templates/firefox')
+      .set('Authorization', user.bearer)
+      .expect(400);
     expect(body.error).toBe('Invalid request');
   });
 
   it('serves the whole bundled catalog to limit=100, as the UI asks', async () => {
     const bundled = await env.restart({ CATALOG_FILE: '' });
     const reader = await createAccount(bundled.app, bundled.url);
-    const { body } = await request(bundled.url).get('/api/v1/catalog/templates?limit=100').set('Authorization', reader.bearer).expect(200);
+    const { body } = await request(bundled.url)
+      .get('/api/v1/catalog/templates?limit=100')
+      .set('Authorization', reader.bearer)
+      .expect(200);
     expect(body.total).toBeGreaterThanOrEqual(40);
     expect(body.templates).toHaveLength(body.total);
-    expect(body.templates[0]).toEqual(expect.objectContaining({ id: expect.any(Number), displayName: expect.any(String), category: expect.any(String) }));
+    expect(body.templates[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(Number),
+        displayName: expect.any(String),
+        category: expect.any(String),
+      }),
+    );
   });
 });

@@ -24,9 +24,9 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
       request(url).post(`/api/v1${path}`).set('Authorization', account.bearer).send(body),
   });
   const sessionRow = async (name: string) =>
-    ((await db.query('SELECT * FROM sessions WHERE name = $1', [name])) as Record<string, any>[])[0];
+    (await db.query<Record<string, any>[]>('SELECT * FROM sessions WHERE name = $1', [name]))[0];
   const connectionRow = async (id: string) =>
-    ((await db.query('SELECT * FROM connections WHERE id = $1', [id])) as Record<string, any>[])[0];
+    (await db.query<Record<string, any>[]>('SELECT * FROM connections WHERE id = $1', [id]))[0];
 
   beforeAll(async () => {
     ({ app, url } = await startTestApp({ RECONCILER_ENABLED: 'false' }));

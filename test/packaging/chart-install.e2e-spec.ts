@@ -33,8 +33,8 @@ async function expectRunningOnKwokNode(component: string): Promise<void> {
     async () => {
       const pods = await podsOf(component);
       expect(pods).toHaveLength(1);
-      expect(pods[0]!.status.phase).toBe('Running');
-      const node = JSON.parse(await kubectl(['get', 'node', pods[0]!.spec.nodeName ?? '', '-o', 'json'])) as {
+      expect(pods[0].status.phase).toBe('Running');
+      const node = JSON.parse(await kubectl(['get', 'node', pods[0].spec.nodeName ?? '', '-o', 'json'])) as {
         metadata: { annotations?: Record<string, string> };
       };
       expect(node.metadata.annotations?.['kwok.x-k8s.io/node']).toBe('fake');
@@ -101,7 +101,7 @@ describe('helm install / upgrade / uninstall on the test cluster', () => {
       spec: { replicas: number; template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
     };
     expect(deployment.spec.replicas).toBe(2);
-    expect(deployment.spec.template.spec.containers[0]!.env).toContainEqual({ name: 'LOG_LEVEL', value: 'debug' });
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'LOG_LEVEL', value: 'debug' });
     await eventually(
       async () => {
         const pods = await podsOf('api');

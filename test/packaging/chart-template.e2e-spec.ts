@@ -94,9 +94,9 @@ const podSpec = (workload: Manifest) => (workload.spec as { template: { spec: Po
 const apiDeployment = (manifests: Manifest[]) => {
   const [deployment] = ofKind(manifests, 'Deployment');
   expect(deployment).toBeDefined();
-  return deployment!;
+  return deployment;
 };
-const apiContainer = (manifests: Manifest[]) => podSpec(apiDeployment(manifests)).containers[0]!;
+const apiContainer = (manifests: Manifest[]) => podSpec(apiDeployment(manifests)).containers[0];
 const rulesOf = (manifests: Manifest[], kind: 'Role' | 'ClusterRole') =>
   ofKind(manifests, kind).flatMap((role) => (role as unknown as { rules: PolicyRule[] }).rules);
 const grants = (rules: PolicyRule[], resource: string, verb: string) =>
@@ -145,7 +145,7 @@ describe('helm chart (offline)', () => {
     it('probes /health/live for liveness and /health for readiness, with a writable /tmp and a graceful stop', async () => {
       const manifests = await renderChart(values);
       const spec = podSpec(apiDeployment(manifests));
-      const container = spec.containers[0]!;
+      const container = spec.containers[0];
       expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
       expect(container.readinessProbe?.httpGet?.path).toBe('/health');
       expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
@@ -290,8 +290,8 @@ describe('helm chart (offline)', () => {
       key: 'database-url',
     });
     const [secret] = ofKind(on, 'Secret');
-    const data = secret!.data as Record<string, string>;
-    const decoded = (key: string) => Buffer.from(data[key]!, 'base64').toString();
+    const data = secret.data as Record<string, string>;
+    const decoded = (key: string) => Buffer.from(data[key], 'base64').toString();
     expect(decoded('database-url')).toBe(ALL_ON.database.url);
     expect(decoded('admin-password')).toBe(ALL_ON.admin.password);
     expect(decoded('metrics-token')).toBe(ALL_ON.metrics.token);
@@ -305,7 +305,7 @@ describe('helm chart (offline)', () => {
       key: 'postgresql-password',
     });
     const [postgres] = ofKind(bundled, 'StatefulSet');
-    expect(podSpec(postgres!).containers[0]!.env).toContainEqual({
+    expect(podSpec(postgres).containers[0].env).toContainEqual({
       name: 'POSTGRES_PASSWORD',
       valueFrom: { secretKeyRef: { name: 'rel-streamspace-api', key: 'postgresql-password' } },
     });

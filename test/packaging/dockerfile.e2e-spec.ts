@@ -61,7 +61,7 @@ describe('Dockerfile', () => {
   it('runs as a non-root user with NODE_ENV=production, port 8000 and a liveness HEALTHCHECK', () => {
     const users = runtimeKeyword('USER').map((user) => user.getArgumentsContent()!);
     expect(users).toHaveLength(1);
-    const [user] = users[0]!.split(':');
+    const [user] = users[0].split(':');
     expect(['root', '0', '']).not.toContain(user);
     expect(user).toMatch(/^[1-9]\d*$/); // numeric, so Kubernetes can verify runAsNonRoot
 
@@ -81,7 +81,7 @@ describe('Dockerfile', () => {
   it('starts node directly with an exec-form CMD, so SIGTERM reaches the server', () => {
     const cmds = dockerfile.getCMDs();
     expect(cmds).toHaveLength(1);
-    expect(cmds[0]!.getJSONStrings().map((argument) => argument.getJSONValue())).toEqual(['node', 'dist/main.js']);
+    expect(cmds[0].getJSONStrings().map((argument) => argument.getJSONValue())).toEqual(['node', 'dist/main.js']);
     expect(dockerfile.getENTRYPOINTs()).toEqual([]);
   });
 

@@ -31,7 +31,7 @@ async function serviceAccountKubeconfig(namespace: string): Promise<string> {
   const admin = parse(readFileSync(process.env.KUBECONFIG!, 'utf8')) as {
     clusters: { name: string; cluster: Record<string, string> }[];
   };
-  const cluster = admin.clusters[0]!;
+  const cluster = admin.clusters[0];
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
@@ -214,7 +214,7 @@ describe("the chart's ServiceAccount runs the whole server, and nothing more", (
   it('administers nodes: list, label and unlabel', async () => {
     const nodes = (await call('get', '/admin/nodes').expect(200)).body as { name: string }[];
     expect(nodes.length).toBeGreaterThan(0);
-    const node = nodes[0]!.name;
+    const node = nodes[0].name;
     await call('put', `/admin/nodes/${node}/labels`, { key: 'example.com/rbac-test', value: 'yes' }).expect(200);
     await call('delete', `/admin/nodes/${node}/labels/example.com/rbac-test`).expect(200);
     await call('get', '/admin/nodes/stats').expect(200);
@@ -315,7 +315,7 @@ describe('with rbac.nodeAdmin, rbac.clusterRead and rbac.resourceWrite off', () 
       expect([args.join(' '), await env.canI(...args)]).toEqual([args.join(' '), 'no']);
     }
     const [node] = (await env.call('get', '/admin/nodes').expect(200)).body as { name: string }[];
-    const label = await env.call('put', `/admin/nodes/${node!.name}/labels`, {
+    const label = await env.call('put', `/admin/nodes/${node.name}/labels`, {
       key: 'example.com/rbac-test',
       value: 'no',
     });

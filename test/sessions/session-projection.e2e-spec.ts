@@ -16,7 +16,7 @@ describe('the sessions table mirrors Session resources (§6.2)', () => {
   let db: DataSource;
   let owner: TestAccount;
   const row = async (name: string) =>
-    ((await db.query('SELECT * FROM sessions WHERE name = $1', [name])) as Record<string, any>[])[0];
+    (await db.query<Record<string, any>[]>('SELECT * FROM sessions WHERE name = $1', [name]))[0];
 
   beforeAll(async () => {
     let url: string;

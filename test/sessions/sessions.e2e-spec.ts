@@ -33,7 +33,7 @@ describe('sessions REST (§3.3)', () => {
   const launch = async (account: TestAccount, body: object = {}) =>
     (await call(account, 'post', '/sessions', { template, ...body }).expect(202)).body;
   const rowOf = async (name: string) =>
-    ((await db.query('SELECT * FROM sessions WHERE name = $1', [name])) as Record<string, unknown>[])[0];
+    (await db.query<Record<string, unknown>[]>('SELECT * FROM sessions WHERE name = $1', [name]))[0];
   const createTemplate = (name: string, spec: object = {}) =>
     k8s.templates.create({ metadata: { name }, spec: { displayName: name, baseImage: 'nginx:1.27', ...spec } });
 

@@ -33,7 +33,7 @@ function startCluster(stateFile: string): Promise<{ cluster: ChildProcess; state
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
-  cluster.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  cluster.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {

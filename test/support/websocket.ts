@@ -30,14 +30,14 @@ export function openSocket(
       socket.on('close', (code, reason) => done({ code, reason: reason.toString() })),
     );
     socket.on('message', (data) => {
-      const text = data.toString();
+      const text = (data as Buffer).toString();
       texts.push(text);
       frames.push(JSON.parse(text));
       waiters.shift()?.(frames[frames.length - 1]);
     });
     socket.on('unexpected-response', (_request, response) => {
       let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk));
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
       response.on('end', () =>
         reject(
           Object.assign(new Error(`refused ${response.statusCode}`), {
