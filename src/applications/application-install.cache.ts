@@ -19,7 +19,7 @@ export class ApplicationInstallCache
     const client = k8s.applicationInstalls;
     super(client.resource.plural, {
       list: (query) => client.list(query),
-      watch: (query, onEvent, onDone) => k8s.watch(client.path, query, onEvent as never, onDone),
+      watch: (query, onEvent, onDone) => k8s.watch(client.path, query, onEvent, onDone),
     });
     this.unsubscribe = k8s.onWrite((resource, change, object) => {
       if (resource === client.resource) this.applyWrite(change, object as ApplicationInstallResource);

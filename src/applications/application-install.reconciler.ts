@@ -3,7 +3,7 @@ import { K8sService } from '../kubernetes/k8s.service.js';
 import {
   KubernetesAlreadyExistsError,
   KubernetesInvalidError,
-  KubernetesNotFoundError,
+  unlessNotFound,
 } from '../kubernetes/kubernetes-errors.js';
 import { TemplateCache } from '../kubernetes/resource-caches.js';
 import type {
@@ -103,16 +103,14 @@ export class ApplicationInstallReconciler {
       current.observedGeneration === observedGeneration &&
       Object.entries(template).every(([key, value]) => current[key as keyof ApplicationInstallStatus] === value);
     if (unchanged) return;
-    try {
-      await this.k8s.applicationInstalls.patchStatus(install.metadata.name, {
+    await unlessNotFound(
+      this.k8s.applicationInstalls.patchStatus(install.metadata.name, {
         phase,
         message,
         observedGeneration,
         ...template,
         ...(current.phase !== phase && { lastTransitionTime: this.clock.now().toISOString() }),
-      });
-    } catch (error) {
-      if (!(error instanceof KubernetesNotFoundError)) throw error;
-    }
+      }),
+    );
   }
 }

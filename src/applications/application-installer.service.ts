@@ -7,7 +7,7 @@ import { CatalogRepository } from '../catalog/catalog.repository.js';
 import { CATALOG_ID_LABEL, catalogTemplateNotFound } from '../catalog/catalog.service.js';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
-import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 import { INSTALLED_BY_LABEL } from './application-template.js';
 import { type InstalledApplicationView, toApplicationView } from './application.view.js';
@@ -49,7 +49,7 @@ export class ApplicationInstaller {
     let view: InstalledApplicationView;
     try {
       view = await this.db.transaction(async (manager) => {
-        const [{ id }] = (await manager.query(
+        const [{ id }] = await manager.query<{ id: string }[]>(
           `INSERT INTO installed_applications (catalog_template_id, name, template_name, display_name, description, category,
                                                app_type, icon_url, manifest, folder_path, configuration, install_status, created_by)
            VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11) RETURNING id`,
@@ -66,7 +66,7 @@ export class ApplicationInstaller {
             JSON.stringify(dto.configuration ?? {}),
             caller.id,
           ],
-        )) as { id: string }[];
+        );
         for (const groupId of groupIds) await this.applications.upsertGroupAccess(id, groupId, 'launch', manager);
         // A failure here rolls the row back; the filter maps the Kubernetes error (§1.7).
         await this.k8s.applicationInstalls.create({
@@ -111,11 +111,7 @@ export class ApplicationInstaller {
   /** Deletes the ApplicationInstall (its Template is garbage-collected), then the row. */
   async uninstall(id: string): Promise<void> {
     await this.applications.get(id);
-    try {
-      await this.k8s.applicationInstalls.delete(id);
-    } catch (error) {
-      if (!(error instanceof KubernetesNotFoundError)) throw error;
-    }
+    await unlessNotFound(this.k8s.applicationInstalls.delete(id));
     await this.applications.delete(id);
   }
 }

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
-import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
 import { ACCESS_LEVELS, type AccessLevel } from './application-access.js';
 import {
   type ApplicationGroupAccessView,
@@ -61,12 +61,8 @@ export class ApplicationsService {
       const current = await this.applications.get(id, manager);
       await this.applications.update(id, dto, manager);
       if (dto.displayName !== undefined && dto.displayName !== current.displayName) {
-        try {
-          await this.k8s.applicationInstalls.patchSpec(id, { displayName: dto.displayName });
-        } catch (error) {
-          // Without its ApplicationInstall there is nothing to carry the name to.
-          if (!(error instanceof KubernetesNotFoundError)) throw error;
-        }
+        // Without its ApplicationInstall there is nothing to carry the name to.
+        await unlessNotFound(this.k8s.applicationInstalls.patchSpec(id, { displayName: dto.displayName }));
       }
     });
     return this.view(id, false);

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import {
-  K8sService,
   NAMESPACE_RESOURCE,
   NODE_RESOURCE,
   type ObjectList,
   type ResourceType,
-} from '../kubernetes/k8s.service.js';
+} from '../kubernetes/clients/generic-object.client.js';
+import { K8sService } from '../kubernetes/k8s.service.js';
 import { listWithoutManagedFields } from './raw-objects.js';
 import { resolveKind } from './resource-policy.js';
 
@@ -44,6 +44,6 @@ export class ClusterListsService {
     namespace: string | undefined,
     labelSelector: string | undefined,
   ): Promise<ObjectList> {
-    return listWithoutManagedFields(await this.k8s.listObjects(type, namespace, { labelSelector }));
+    return listWithoutManagedFields(await this.k8s.objects.list(type, namespace, { labelSelector }));
   }
 }

@@ -70,7 +70,7 @@ export class ClusterResourcesService {
         { field: 'metadata.namespace', message: `differs from the namespace query ('${queryNamespace}')` },
       ]);
     }
-    const namespace = this.namespace((metadata.namespace as string | undefined) ?? queryNamespace);
+    const namespace = this.namespace(metadata.namespace ?? queryNamespace);
     assertWritableNamespace(namespace, this.writable);
     if (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string') {
       throw invalidRequest([{ field: 'metadata.name', message: 'is required (or metadata.generateName)' }]);
@@ -80,7 +80,7 @@ export class ClusterResourcesService {
     const object = { ...body, kind: managed.kind, metadata: { ...metadata, namespace } };
     const name = (metadata.name as string | undefined) ?? (metadata.generateName as string);
     return withoutManagedFields(
-      await this.mapErrors(managed, namespace, name, () => this.k8s.createObject(managed, namespace, object)),
+      await this.mapErrors(managed, namespace, name, () => this.k8s.objects.create(managed, namespace, object)),
     );
   }
 
@@ -102,7 +102,7 @@ export class ClusterResourcesService {
       metadata.resourceVersion = (await this.read(managed, namespace, name)).metadata.resourceVersion;
     }
     return withoutManagedFields(
-      await this.mapErrors(managed, namespace, name, () => this.k8s.replaceObject(managed, namespace, name, object)),
+      await this.mapErrors(managed, namespace, name, () => this.k8s.objects.replace(managed, namespace, name, object)),
     );
   }
 
@@ -119,7 +119,7 @@ export class ClusterResourcesService {
       try {
         return withoutManagedFields(
           await this.mapErrors(managed, namespace, name, () =>
-            this.k8s.replaceObject(managed, namespace, name, object),
+            this.k8s.objects.replace(managed, namespace, name, object),
           ),
         );
       } catch (error) {
@@ -133,7 +133,7 @@ export class ClusterResourcesService {
     const managed = resolveKind(kind);
     const namespace = this.namespace(queryNamespace);
     assertWritableNamespace(namespace, this.writable);
-    await this.mapErrors(managed, namespace, name, () => this.k8s.deleteObject(managed, namespace, name));
+    await this.mapErrors(managed, namespace, name, () => this.k8s.objects.delete(managed, namespace, name));
     return { message: 'Resource deleted successfully', kind: managed.kind, name, namespace };
   }
 
@@ -160,7 +160,7 @@ export class ClusterResourcesService {
   }
 
   private read(managed: ManagedKind, namespace: string, name: string): Promise<StoredObject> {
-    return this.mapErrors(managed, namespace, name, () => this.k8s.getObject(managed, namespace, name));
+    return this.mapErrors(managed, namespace, name, () => this.k8s.objects.get(managed, namespace, name));
   }
 
   /** §3.9's bodies for a missing or existing object. */

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { Response } from 'express';
-import type { WatchHandle } from '../kubernetes/k8s.service.js';
+import type { WatchHandle } from '../kubernetes/watch-cache.js';
 import type { PodLogRequest, PodLogsService } from './pod-logs.service.js';
 
 /**

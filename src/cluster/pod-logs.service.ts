@@ -1,8 +1,11 @@
 import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
-import { K8sService, type PodLogOptions, type WatchHandle } from '../kubernetes/k8s.service.js';
-import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import type { PodLogOptions } from '../kubernetes/clients/pod.client.js';
+import { K8sService } from '../kubernetes/k8s.service.js';
+import type { WatchHandle } from '../kubernetes/watch-cache.js';
+import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
+import type { V1Pod } from '../kubernetes/resources.js';
 
 export const DEFAULT_TAIL_LINES = 100;
 
@@ -18,7 +21,7 @@ export class PodLogsService {
   constructor(private readonly k8s: K8sService) {}
 
   async read(namespace: string, name: string, request: PodLogRequest): Promise<string> {
-    return this.k8s.readPodLog(namespace, name, await this.options(namespace, name, request));
+    return this.k8s.pods.logs.read(namespace, name, await this.options(namespace, name, request));
   }
 
   /**
@@ -26,15 +29,18 @@ export class PodLogsService {
    * in memory). The sink ends when the log ends; abort the handle when the reader goes away.
    */
   async follow(namespace: string, name: string, request: PodLogRequest, sink: Writable): Promise<WatchHandle> {
-    return this.k8s.followPodLog(namespace, name, sink, await this.options(namespace, name, request));
+    return this.k8s.pods.logs.follow(namespace, name, sink, await this.options(namespace, name, request));
+  }
+
+  /** The pod whose log is asked for, or 404 Pod not found. */
+  async pod(namespace: string, name: string): Promise<V1Pod> {
+    const pod = await unlessNotFound(this.k8s.pods.get(namespace, name));
+    if (!pod) throw new ApiError(404, 'Pod not found', `No pod '${name}' in '${namespace}'`);
+    return pod;
   }
 
   private async options(namespace: string, name: string, request: PodLogRequest): Promise<PodLogOptions> {
-    const pod = await this.k8s.getPod(namespace, name).catch((error: unknown) => {
-      if (error instanceof KubernetesNotFoundError)
-        throw new ApiError(404, 'Pod not found', `No pod '${name}' in '${namespace}'`);
-      throw error;
-    });
+    const pod = await this.pod(namespace, name);
     const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map(
       (container) => container.name,
     );

@@ -1,4 +1,4 @@
-import type { ObjectList } from '../kubernetes/k8s.service.js';
+import type { ObjectList } from '../kubernetes/clients/generic-object.client.js';
 import type { StoredObject } from '../kubernetes/resources.js';
 
 /** §3.9 returns Kubernetes objects as they are, less metadata.managedFields (noise for every client). */

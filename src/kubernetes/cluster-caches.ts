@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { K8sService, type NodeObject, type PodObject, type V1PersistentVolumeClaim } from './k8s.service.js';
-import type { StoredObject } from './resources.js';
+import { K8sService } from './k8s.service.js';
+import type { NodeObject, PersistentVolumeClaimObject, PodObject, StoredObject } from './resources.js';
 import { type CacheEvent, WatchCache } from './watch-cache.js';
 
 /**
@@ -11,8 +11,8 @@ import { type CacheEvent, WatchCache } from './watch-cache.js';
 export class NodeCache extends WatchCache<NodeObject> implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(k8s: K8sService) {
     super('nodes', {
-      list: (query) => k8s.listNodes(query),
-      watch: (query, onEvent, onDone) => k8s.watch(k8s.nodesPath, query, onEvent as never, onDone),
+      list: (query) => k8s.nodes.list(query),
+      watch: (query, onEvent, onDone) => k8s.watch(k8s.nodes.path, query, onEvent, onDone),
     });
   }
 
@@ -56,16 +56,16 @@ export class PodCache implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(k8s: K8sService) {
     this.cache = new WatchCache<PodEntry>('pods', {
       list: async (query) => {
-        const page = await k8s.listAllPods(query);
+        const page = await k8s.pods.listAll(query);
         return { ...page, items: page.items.map(toEntry) };
       },
       watch: (query, onEvent, onDone) =>
         k8s.watch(
-          k8s.allPodsPath,
+          k8s.pods.allPath,
           query,
           // ERROR and BOOKMARK objects are not pods: pass them on as they are.
           (type, object) =>
-            onEvent(type, type === 'ERROR' || type === 'BOOKMARK' ? (object as never) : toEntry(object as PodObject)),
+            onEvent(type, type === 'ERROR' || type === 'BOOKMARK' ? (object as never) : toEntry(object)),
           onDone,
         ),
     });
@@ -100,21 +100,20 @@ export class PodCache implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
-/** A PersistentVolumeClaim as the API server stored it. */
-export type StoredClaim = V1PersistentVolumeClaim & StoredObject;
-
 /**
  * The PersistentVolumeClaims of NAMESPACE — the users' home volumes, found by their §5.5 name —
  * kept by list + watch, so quota display routes and dashboards read home sizes without a
  * Kubernetes request. Quota checks still read fresh.
  */
 @Injectable()
-export class HomeVolumeCache extends WatchCache<StoredClaim> implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HomeVolumeCache
+  extends WatchCache<PersistentVolumeClaimObject>
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   constructor(k8s: K8sService) {
     super('persistentvolumeclaims', {
-      list: (query) => k8s.listPersistentVolumeClaims(k8s.namespace, query) as never,
-      watch: (query, onEvent, onDone) =>
-        k8s.watch(k8s.persistentVolumeClaimsPath(k8s.namespace), query, onEvent as never, onDone),
+      list: (query) => k8s.pvcs.list(k8s.namespace, query),
+      watch: (query, onEvent, onDone) => k8s.watch(k8s.pvcs.path(k8s.namespace), query, onEvent, onDone),
     });
   }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { type KubernetesOperation, toKubernetesError } from './kubernetes-errors.js';
+import {
+  KubernetesConflictError,
+  type KubernetesOperation,
+  KubernetesNotFoundError,
+  toKubernetesError,
+  unlessNotFound,
+} from './kubernetes-errors.js';
 
 const get: KubernetesOperation = {
   verb: 'get',
@@ -83,5 +89,20 @@ describe('toKubernetesError (api-contract §1.7)', () => {
       status: 503,
       message: 'Kubernetes did not answer get sessions in time',
     });
+  });
+});
+
+describe('unlessNotFound', () => {
+  const missing = new KubernetesNotFoundError({ verb: 'get', resource: 'deployments', kind: 'Deployment', name: 'x' });
+
+  it('answers the result, or undefined when the object does not exist', async () => {
+    expect(await unlessNotFound(Promise.resolve('found'))).toBe('found');
+    expect(await unlessNotFound(Promise.reject(missing))).toBeUndefined();
+  });
+
+  it('passes every other failure on', async () => {
+    await expect(unlessNotFound(Promise.reject(new KubernetesConflictError()))).rejects.toBeInstanceOf(
+      KubernetesConflictError,
+    );
   });
 });

@@ -63,13 +63,14 @@ export class KubernetesUnavailableError extends KubernetesError {
 }
 
 /** A status body as the API server sends it (client-node gives it to us as a JSON string). */
-interface StatusBody {
+export interface StatusBody {
   reason?: string;
   message?: string;
   details?: unknown;
 }
 
-function parseStatus(body: unknown): StatusBody {
+/** The Status object of an error body (client-node hands it over as a JSON string). */
+export function parseStatus(body: unknown): StatusBody {
   if (typeof body === 'string') {
     try {
       return JSON.parse(body) as StatusBody;
@@ -77,7 +78,7 @@ function parseStatus(body: unknown): StatusBody {
       return { message: body };
     }
   }
-  return (body ?? {}) as StatusBody;
+  return body ?? {};
 }
 
 /** Maps any failure of a Kubernetes call to one of the typed errors above. */
@@ -112,4 +113,14 @@ export function toKubernetesError(error: unknown, operation: KubernetesOperation
     return new KubernetesUnavailableError(`Kubernetes did not answer ${operation.verb} ${operation.resource} in time`);
   }
   return new KubernetesUnavailableError(err?.message ?? String(error));
+}
+
+/** The call's result, or undefined when its object does not exist: for callers to whom absence is an answer. */
+export async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof KubernetesNotFoundError) return undefined;
+    throw error;
+  }
 }

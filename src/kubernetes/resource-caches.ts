@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { CustomResourceClient } from './custom-resource.client.js';
+import type { CustomResourceClient } from './clients/custom-resource.client.js';
 import { K8sService } from './k8s.service.js';
 import type { CustomResource, SessionResource, TemplateResource } from './resources.js';
 import { WatchCache } from './watch-cache.js';
@@ -14,7 +14,7 @@ abstract class CustomResourceCache<T extends CustomResource>
   protected constructor(k8s: K8sService, client: CustomResourceClient<T>) {
     super(client.resource.plural, {
       list: (query) => client.list(query),
-      watch: (query, onEvent, onDone) => k8s.watch(client.path, query, onEvent as never, onDone),
+      watch: (query, onEvent, onDone) => k8s.watch(client.path, query, onEvent, onDone),
     });
     this.unsubscribe = k8s.onWrite((resource, change, object) => {
       if (resource === client.resource) this.applyWrite(change, object as T);

@@ -1,4 +1,25 @@
-import type { KubernetesObject, V1ConfigMap, V1ObjectMeta } from '@kubernetes/client-node';
+import type {
+  KubernetesObject,
+  V1ConfigMap,
+  V1Deployment,
+  V1Node,
+  V1ObjectMeta,
+  V1PersistentVolumeClaim,
+  V1Pod,
+} from '@kubernetes/client-node';
+
+/** Object types of the core kinds K8sService reads and writes, so other modules need not import the client. */
+export type {
+  V1Container,
+  V1Deployment,
+  V1Ingress,
+  V1Node,
+  V1OwnerReference,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1Service,
+  V1Taint,
+} from '@kubernetes/client-node';
 
 /** The platform's custom resources (api-contract §5): group stream.space, version v1alpha1. */
 export const STREAM_SPACE_GROUP = 'stream.space';
@@ -13,8 +34,12 @@ export interface StoredObject extends KubernetesObject {
   metadata: ObjectMeta & { name: string; resourceVersion?: string };
 }
 
-/** A ConfigMap as the API server stored it. */
+/** Core objects as the API server stored them (from lists and watches). */
 export type ConfigMapObject = V1ConfigMap & StoredObject;
+export type DeploymentObject = V1Deployment & StoredObject;
+export type NodeObject = V1Node & StoredObject;
+export type PersistentVolumeClaimObject = V1PersistentVolumeClaim & StoredObject;
+export type PodObject = V1Pod & StoredObject;
 
 /** A custom resource: a stored object with a spec and an optional status. */
 export interface CustomResource<Spec = unknown, Status = unknown> extends StoredObject {

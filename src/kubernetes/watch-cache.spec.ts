@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import type { WatchEventType, WatchHandle } from './k8s.service.js';
+import type { WatchEventType, WatchHandle } from './watch-cache.js';
 import type { StoredObject } from './resources.js';
 import { eventually } from '../../test/support/eventually.js';
 import { type CacheEvent, WatchCache, type WatchCacheTiming, type WatchSource } from './watch-cache.js';

@@ -1,7 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { ListResult } from './kubernetes-requests.js';
 import type { StoredObject } from './resources.js';
-import type { WatchEventType, WatchHandle } from './k8s.service.js';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/** A stream that runs until aborted (a watch, a followed log). */
+export interface WatchHandle {
+  abort(): void;
+}
 
 export interface CacheEvent<T> {
   type: 'added' | 'modified' | 'deleted';
@@ -188,7 +194,7 @@ export class WatchCache<T extends StoredObject> {
         clearInterval(watchdog);
         this.currentWatch?.abort();
         this.currentWatch = undefined;
-        if (error) reject(error);
+        if (error) reject(error instanceof Error ? error : new Error('watch failed', { cause: error }));
         // A stream that ends at once without events is a failure, or we would spin.
         else if (!sawEvent && Date.now() - startedAt < 1000 && this.running)
           reject(new Error('watch closed immediately'));

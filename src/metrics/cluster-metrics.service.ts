@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { NodeCache, PodCache } from '../kubernetes/cluster-caches.js';
-import type { NodeObject, PodObject } from '../kubernetes/k8s.service.js';
+import type { NodeObject, PodObject } from '../kubernetes/resources.js';
 import { SessionCache } from '../kubernetes/resource-caches.js';
 import { cpuMillicores, formatCpu, memoryBytes } from '../quotas/quantities.js';
 
@@ -45,13 +45,13 @@ export class ClusterMetricsService {
   async compute(): Promise<ClusterMetrics> {
     if (!this.nodes.isSynced || !this.pods.isSynced || !this.sessions.isSynced)
       throw new ApiError(503, 'Kubernetes unavailable', 'Cluster figures are not available yet', { retryAfter: 5 });
-    const [users] = (await this.db.query(
+    const [users] = await this.db.query<{ total: number; active: number }[]>(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE u.last_login > $1
                  OR EXISTS (SELECT 1 FROM connections c WHERE c.user_id = u.id AND c.connected_at > $1))::int AS active
          FROM users u`,
       [new Date(this.clock.now().getTime() - DAY_MS)],
-    )) as { total: number; active: number }[];
+    );
 
     const nodes = this.nodes.list();
     const ready = nodes.filter(isReady).length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { NodeObject } from '../kubernetes/k8s.service.js';
+import type { NodeObject } from '../kubernetes/resources.js';
 import {
   addTaintPatch,
   keyFromPath,
@@ -9,8 +9,7 @@ import {
   removeTaintPatch,
 } from './node-changes.js';
 
-const node = (spec: NodeObject['spec']): NodeObject =>
-  ({ metadata: { name: 'n1', resourceVersion: '42' }, spec }) as NodeObject;
+const node = (spec: NodeObject['spec']): NodeObject => ({ metadata: { name: 'n1', resourceVersion: '42' }, spec });
 
 describe('node label and taint rules (§3.8)', () => {
   it('accepts qualified names with and without a prefix', () => {

@@ -1,5 +1,6 @@
 import { ApiError } from '../common/api-error.js';
-import type { JsonPatchOperation, NodeObject } from '../kubernetes/k8s.service.js';
+import type { JsonPatchOperation } from '../kubernetes/clients/node.client.js';
+import type { NodeObject } from '../kubernetes/resources.js';
 import { UNSCHEDULABLE_TAINT } from './node-info.js';
 
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;

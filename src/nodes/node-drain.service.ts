@@ -33,7 +33,7 @@ export class NodeDrainService {
   async drain(name: string, options: DrainOptions): Promise<DrainResult> {
     const deadline = Date.now() + options.timeoutSeconds * 1000;
     await this.nodes.cordon(name);
-    const pods = await listAll((query) => this.k8s.listAllPods({ ...query, fieldSelector: `spec.nodeName=${name}` }));
+    const pods = await listAll((query) => this.k8s.pods.listAll({ ...query, fieldSelector: `spec.nodeName=${name}` }));
     const plan = planDrain(pods);
     const limit = pLimit(PARALLEL_EVICTIONS);
     const results = await Promise.all(
@@ -55,7 +55,7 @@ export class NodeDrainService {
   private async evict(pod: PodRef, gracePeriodSeconds: number | undefined, deadline: number): Promise<EvictionResult> {
     for (;;) {
       try {
-        const outcome = await this.k8s.evictPod(pod.namespace, pod.name, gracePeriodSeconds);
+        const outcome = await this.k8s.pods.evict(pod.namespace, pod.name, gracePeriodSeconds);
         if (!outcome.blocked) return { evicted: true };
         const remaining = deadline - Date.now();
         if (remaining <= 0) return { evicted: false, reason: outcome.message };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { PodObject } from '../kubernetes/k8s.service.js';
+import type { PodObject } from '../kubernetes/resources.js';
 import { planDrain } from './node-drain.js';
 
 const pod = (name: string, metadata: Partial<PodObject['metadata']> = {}) =>

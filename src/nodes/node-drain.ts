@@ -1,4 +1,4 @@
-import type { PodObject } from '../kubernetes/k8s.service.js';
+import type { PodObject } from '../kubernetes/resources.js';
 
 export interface PodRef {
   namespace: string;

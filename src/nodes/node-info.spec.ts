@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { NodeObject, PodObject } from '../kubernetes/k8s.service.js';
+import type { NodeObject, PodObject } from '../kubernetes/resources.js';
 import { activePodsByNode, formatAge, formatBinary, toClusterStats, toNodeInfo } from './node-info.js';
 
 const node = (overrides: Partial<NodeObject> = {}): NodeObject =>
@@ -42,12 +42,11 @@ const pod = (
   nodeName: string,
   requests: { cpu?: string; memory?: string },
   phase = 'Running',
-): PodObject =>
-  ({
-    metadata: { name, namespace: 'ns' },
-    spec: { nodeName, containers: [{ name: 'c', resources: { requests } }, { name: 'd' }] },
-    status: { phase },
-  }) as unknown as PodObject;
+): PodObject => ({
+  metadata: { name, namespace: 'ns' },
+  spec: { nodeName, containers: [{ name: 'c', resources: { requests } }, { name: 'd' }] },
+  status: { phase },
+});
 
 describe('NodeInfo mapping (§4.8)', () => {
   const now = new Date('2026-11-23T13:20:00Z');
@@ -103,13 +102,13 @@ describe('NodeInfo mapping (§4.8)', () => {
   });
 
   it('reads NotReady and Unknown from the Ready condition', () => {
-    const notReady = node({ status: { conditions: [{ type: 'Ready', status: 'False' }] } } as never);
+    const notReady = node({ status: { conditions: [{ type: 'Ready', status: 'False' }] } });
     expect(toNodeInfo(notReady, [], now)).toMatchObject({
       status: 'NotReady',
       allocatable: {},
       usage: { cpuPercent: 0, memoryPercent: 0 },
     });
-    expect(toNodeInfo(node({ status: {} } as never), [], now).status).toBe('Unknown');
+    expect(toNodeInfo(node({ status: {} }), [], now).status).toBe('Unknown');
   });
 
   it('formats ages and binary sizes', () => {
@@ -128,7 +127,7 @@ describe('NodeInfo mapping (§4.8)', () => {
         allocatable: { cpu: '2', memory: '8Gi', pods: '10' },
         conditions: [],
       },
-    } as never);
+    });
     const pods = [
       pod('a', 'node-a', { cpu: '600m', memory: '1Gi' }),
       pod('gone', 'node-x', { cpu: '8' }),

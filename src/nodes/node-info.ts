@@ -1,4 +1,4 @@
-import type { NodeObject, PodObject } from '../kubernetes/k8s.service.js';
+import type { NodeObject, PodObject } from '../kubernetes/resources.js';
 import { cpuMillicores, formatCpu, formatMemory, memoryMib } from '../quotas/quantities.js';
 
 export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
@@ -112,7 +112,7 @@ function readyStatus(node: NodeObject): NodeInfo['status'] {
  */
 function taintViews(node: NodeObject): NodeTaintView[] {
   const taints: NodeTaintView[] = (node.spec?.taints ?? []).map((taint) => {
-    const timeAdded = toTimestamp(taint.timeAdded as Date | string | undefined);
+    const timeAdded = toTimestamp(taint.timeAdded);
     return { key: taint.key, value: taint.value ?? '', effect: taint.effect, ...(timeAdded ? { timeAdded } : {}) };
   });
   if (node.spec?.unschedulable && !taints.some((taint) => taint.key === UNSCHEDULABLE_TAINT)) {
@@ -132,7 +132,7 @@ export function toNodeInfo(node: NodeObject, pods: PodObject[], now: Date): Node
     },
     { millicores: 0, mib: 0 },
   );
-  const createdAt = toTimestamp(node.metadata.creationTimestamp as Date | string | undefined);
+  const createdAt = toTimestamp(node.metadata.creationTimestamp);
   const nodeInfo = node.status?.nodeInfo;
   const provider = PROVIDER_LABELS.map((label) => labels[label]).find((value) => value !== undefined);
   const region = labels['topology.kubernetes.io/region'];

@@ -3,7 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { NodeCache, PodCache } from '../kubernetes/cluster-caches.js';
-import { type JsonPatchOperation, K8sService, type NodeObject, type PodObject } from '../kubernetes/k8s.service.js';
+import type { JsonPatchOperation } from '../kubernetes/clients/node.client.js';
+import { K8sService } from '../kubernetes/k8s.service.js';
+import type { NodeObject, PodObject } from '../kubernetes/resources.js';
 import { KubernetesConflictError, KubernetesInvalidError } from '../kubernetes/kubernetes-errors.js';
 import type { ListResult } from '../kubernetes/kubernetes-requests.js';
 import { addTaintPatch, type LabelInput, removeTaintPatch, type TaintInput } from './node-changes.js';
@@ -71,15 +73,15 @@ export class NodesService {
   }
 
   async addLabel(name: string, label: LabelInput): Promise<void> {
-    this.remember(await this.k8s.mergePatchNode(name, { metadata: { labels: { [label.key]: label.value } } }));
+    this.remember(await this.k8s.nodes.mergePatch(name, { metadata: { labels: { [label.key]: label.value } } }));
   }
 
   async removeLabel(name: string, key: string): Promise<void> {
-    const node = await this.k8s.getNode(name);
+    const node = await this.k8s.nodes.get(name);
     if (!Object.hasOwn(node.metadata.labels ?? {}, key)) {
       throw new ApiError(404, 'Label not found', `Node '${name}' has no label '${key}'`);
     }
-    this.remember(await this.k8s.mergePatchNode(name, { metadata: { labels: { [key]: null } } }));
+    this.remember(await this.k8s.nodes.mergePatch(name, { metadata: { labels: { [key]: null } } }));
   }
 
   addTaint(name: string, taint: TaintInput): Promise<void> {
@@ -91,11 +93,11 @@ export class NodesService {
   }
 
   async cordon(name: string): Promise<void> {
-    this.remember(await this.k8s.mergePatchNode(name, { spec: { unschedulable: true } }));
+    this.remember(await this.k8s.nodes.mergePatch(name, { spec: { unschedulable: true } }));
   }
 
   async uncordon(name: string): Promise<void> {
-    const node = await this.k8s.mergePatchNode(name, { spec: { unschedulable: false } });
+    const node = await this.k8s.nodes.mergePatch(name, { spec: { unschedulable: false } });
     this.remember(node);
     const tainted = (current: NodeObject) => current.spec?.taints?.some((taint) => taint.key === UNSCHEDULABLE_TAINT);
     // The node lifecycle controller removes the taint too, maybe before we do: gone is fine.
@@ -116,17 +118,17 @@ export class NodesService {
     build: (node: NodeObject) => JsonPatchOperation[] | undefined,
   ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const node = await this.k8s.getNode(name);
+      const node = await this.k8s.nodes.get(name);
       const operations = build(node);
       if (!operations) return;
       try {
-        this.remember(await this.k8s.jsonPatchNode(name, operations));
+        this.remember(await this.k8s.nodes.jsonPatch(name, operations));
         return;
       } catch (error) {
         const raced =
           error instanceof KubernetesConflictError ||
           (error instanceof KubernetesInvalidError &&
-            (await this.k8s.getNode(name)).metadata.resourceVersion !== node.metadata.resourceVersion);
+            (await this.k8s.nodes.get(name)).metadata.resourceVersion !== node.metadata.resourceVersion);
         if (!raced) throw error;
         if (attempt >= CONFLICT_RETRIES) throw new KubernetesConflictError();
         // Spread out writers that lost together, or they would collide again.
@@ -144,8 +146,8 @@ export class NodesService {
     if (this.nodeCache.isSynced && this.podCache.isSynced)
       return { nodes: this.nodeCache.list(), pods: this.podCache.list() };
     const [nodes, pods] = await Promise.all([
-      listAll((query) => this.k8s.listNodes(query)),
-      listAll((query) => this.k8s.listAllPods(query)),
+      listAll((query) => this.k8s.nodes.list(query)),
+      listAll((query) => this.k8s.pods.listAll(query)),
     ]);
     return { nodes, pods };
   }

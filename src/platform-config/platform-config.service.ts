@@ -6,7 +6,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 import {
   KubernetesAlreadyExistsError,
   KubernetesConflictError,
-  KubernetesNotFoundError,
+  unlessNotFound,
 } from '../kubernetes/kubernetes-errors.js';
 import type { ConfigMapObject } from '../kubernetes/resources.js';
 import { WatchCache } from '../kubernetes/watch-cache.js';
@@ -35,9 +35,9 @@ export class PlatformConfigService implements OnApplicationBootstrap, OnApplicat
     const namespace = k8s.namespace;
     const fieldSelector = `metadata.name=${CONFIG_MAP_NAME}`;
     this.cache = new WatchCache<ConfigMapObject>('configmaps', {
-      list: (query) => k8s.listConfigMaps(namespace, { ...query, fieldSelector }) as never,
+      list: (query) => k8s.configMaps.list(namespace, { ...query, fieldSelector }),
       watch: (query, onEvent, onDone) =>
-        k8s.watch(k8s.configMapsPath(namespace), { ...query, fieldSelector }, onEvent as never, onDone),
+        k8s.watch(k8s.configMaps.path(namespace), { ...query, fieldSelector }, onEvent, onDone),
     });
   }
 
@@ -98,10 +98,7 @@ export class PlatformConfigService implements OnApplicationBootstrap, OnApplicat
 
   private async write(changes: [string, string | null][]): Promise<ConfigMapObject> {
     const namespace = this.k8s.namespace;
-    const current = await this.k8s.readConfigMap(namespace, CONFIG_MAP_NAME).catch((error: unknown) => {
-      if (error instanceof KubernetesNotFoundError) return undefined;
-      throw error;
-    });
+    const current = await unlessNotFound(this.k8s.configMaps.get(namespace, CONFIG_MAP_NAME));
     const data = { ...current?.data };
     for (const [key, value] of changes) {
       if (value === null) delete data[key];
@@ -109,9 +106,9 @@ export class PlatformConfigService implements OnApplicationBootstrap, OnApplicat
     }
     if (!current) {
       const body = { metadata: { name: CONFIG_MAP_NAME, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } }, data };
-      return (await this.k8s.createConfigMap(namespace, body)) as ConfigMapObject;
+      return await this.k8s.configMaps.create(namespace, body);
     }
     // A replace carrying the read resourceVersion: a concurrent writer makes it fail with 409, and we re-read.
-    return (await this.k8s.replaceConfigMap(namespace, CONFIG_MAP_NAME, { ...current, data })) as ConfigMapObject;
+    return await this.k8s.configMaps.replace(namespace, CONFIG_MAP_NAME, { ...current, data });
   }
 }

@@ -3,12 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
+import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
 import { homeVolumeName } from '../kubernetes/names.js';
 import { HomeVolumeCache } from '../kubernetes/cluster-caches.js';
 import { USER_LABEL } from '../kubernetes/labels.js';
-import type { V1PersistentVolumeClaim } from '../kubernetes/k8s.service.js';
 import { SessionCache } from '../kubernetes/resource-caches.js';
-import type { SessionResource } from '../kubernetes/resources.js';
+import type { SessionResource, V1PersistentVolumeClaim } from '../kubernetes/resources.js';
 import { MetricsService, quotaResource } from '../metrics/metrics.service.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { cpuMillicores, memoryMib } from './quantities.js';
@@ -80,7 +80,7 @@ export class QuotaService {
       cached ? this.cachedRunningSessions(username) : this.listRunningSessions(username),
       cached
         ? this.homeVolumes.get(homeVolumeName(username))
-        : this.k8s.getPersistentVolumeClaim(this.k8s.namespace, homeVolumeName(username)),
+        : unlessNotFound(this.k8s.pvcs.get(this.k8s.namespace, homeVolumeName(username))),
     ]);
     return {
       sessions: sessions.length,
@@ -104,7 +104,7 @@ export class QuotaService {
       'max_storage_mib',
     ];
     const camel = (column: string) => column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-    const rows = (await this.db.query(
+    const rows = await this.db.query<Record<string, unknown>[]>(
       `SELECT u.id, u.username, u.email, u.last_login AS "lastLogin",
               ${columns.map((c) => `uq.${c} AS "user_${camel(c)}"`).join(', ')},
               ${columns.map((c) => `g.${c} AS "group_${camel(c)}"`).join(', ')}
@@ -114,7 +114,7 @@ export class QuotaService {
                               FROM group_quotas gq JOIN group_memberships m ON m.group_id = gq.group_id
                              WHERE m.user_id = u.id) g ON true
         WHERE u.active`,
-    )) as Record<string, unknown>[];
+    );
     const defaults = this.platformConfig.quotaDefaults();
     const pick = (row: Record<string, unknown>, prefix: string) =>
       Object.fromEntries(QUOTA_LIMIT_KEYS.map((key) => [key, row[`${prefix}_${key}`] as number | null]));
@@ -128,7 +128,7 @@ export class QuotaService {
   }
 
   /** Usage of every user with running sessions or a home volume (dashboards), from the watch caches. */
-  async usageByUser(): Promise<Map<string, QuotaUsage>> {
+  usageByUser(): Map<string, QuotaUsage> {
     const usage = new Map<string, QuotaUsage>();
     const of = (username: string) => {
       let entry = usage.get(username);

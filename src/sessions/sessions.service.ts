@@ -5,7 +5,11 @@ import { ApplicationLaunchService, type LaunchableApplication } from '../applica
 import { mayActOn, type Principal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
-import { KubernetesAlreadyExistsError, KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import {
+  KubernetesAlreadyExistsError,
+  KubernetesNotFoundError,
+  unlessNotFound,
+} from '../kubernetes/kubernetes-errors.js';
 import { APPLICATION_LABEL, MANAGED_BY, MANAGED_BY_LABEL, TEMPLATE_LABEL, USER_LABEL } from '../kubernetes/labels.js';
 import { SessionCache } from '../kubernetes/resource-caches.js';
 import type { SessionResource, SessionState, TemplateResource } from '../kubernetes/resources.js';
@@ -188,13 +192,7 @@ export class SessionsService {
 
   /** The session, if the caller may see it (§2.4); otherwise exactly as if it did not exist. */
   async findVisible(caller: Principal, name: string): Promise<SessionResource> {
-    let session: SessionResource | undefined;
-    if (this.cache.isSynced) session = this.cache.get(name);
-    else
-      session = await this.k8s.sessions.get(name).catch((error: unknown) => {
-        if (error instanceof KubernetesNotFoundError) return undefined;
-        throw error;
-      });
+    const session = this.cache.isSynced ? this.cache.get(name) : await unlessNotFound(this.k8s.sessions.get(name));
     if (!session || !mayActOn(caller, session.spec.user)) throw sessionNotFound(name);
     return session;
   }
@@ -223,12 +221,12 @@ export class SessionsService {
   /** One query for the activity clock and live connection count of every listed session. */
   private async views(sessions: SessionResource[]): Promise<SessionView[]> {
     if (sessions.length === 0) return [];
-    const rows = (await this.db.query(
+    const rows = await this.db.query<(SessionActivity & { name: string })[]>(
       `SELECT s.name, s.last_activity AS "lastActivity",
               (SELECT count(*)::int FROM connections c WHERE c.session_name = s.name AND ${liveConnection('$2')}) AS "activeConnections"
          FROM sessions s WHERE s.name = ANY($1)`,
       [sessions.map((s) => s.metadata.name), this.clock.now()],
-    )) as (SessionActivity & { name: string })[];
+    );
     const activity = new Map(rows.map((row) => [row.name, { ...row, lastActivity: new Date(row.lastActivity) }]));
     const now = this.clock.now();
     return sessions.map((session) => toSessionView(session, activity.get(session.metadata.name), now));
@@ -239,12 +237,9 @@ export class SessionsService {
     name: string,
     application: LaunchableApplication | undefined,
   ): Promise<TemplateResource> {
-    let template: TemplateResource;
-    try {
-      template = await this.k8s.templates.get(name);
-    } catch (error) {
-      if (!(error instanceof KubernetesNotFoundError)) throw error;
-      if (application && (await this.applicationInstallExists(application.id)))
+    const template = await unlessNotFound(this.k8s.templates.get(name));
+    if (!template) {
+      if (application && (await unlessNotFound(this.k8s.applicationInstalls.get(application.id))))
         throw new ApiError(
           503,
           'Template reinstalling',
@@ -256,16 +251,6 @@ export class SessionsService {
     if (template.status?.valid === false)
       throw new ApiError(400, 'Template invalid', `Template '${name}' is not valid: ${template.status.message ?? ''}`);
     return template;
-  }
-
-  private applicationInstallExists(id: string): Promise<boolean> {
-    return this.k8s.applicationInstalls.get(id).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof KubernetesNotFoundError) return false;
-        throw error;
-      },
-    );
   }
 
   /** Steps 4–5: body → Template default → platform default, per field, then the ranges. */

@@ -1,4 +1,4 @@
-import type { MergePatch } from '../kubernetes/custom-resource.client.js';
+import type { MergePatch } from '../kubernetes/clients/custom-resource.client.js';
 import type { TemplateSpec } from '../kubernetes/resources.js';
 import type { CreateTemplateDto, UpdateTemplateDto } from './template.dto.js';
 
@@ -44,7 +44,7 @@ function plainValue(field: SpecField, value: unknown): unknown {
   if (field in OBJECT_KEYS) return pick(value as object, OBJECT_KEYS[field as keyof typeof OBJECT_KEYS]);
   if (field in ITEM_KEYS)
     return (value as object[]).map((item) => pick(item, ITEM_KEYS[field as keyof typeof ITEM_KEYS]));
-  if (Array.isArray(value)) return [...value];
+  if (Array.isArray(value)) return [...(value as unknown[])];
   return value;
 }
 
@@ -76,5 +76,5 @@ export function toSpecMergePatch(input: UpdateTemplateDto): MergePatch<TemplateS
       );
     } else patch[field] = plainValue(field, value);
   }
-  return patch as MergePatch<TemplateSpec>;
+  return patch;
 }

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } f
 import { AppConfig } from '../config/app-config.js';
 import { LeaderElection } from '../database/leader-election.service.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
-import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
 import { TemplateCache } from '../kubernetes/resource-caches.js';
 import type { TemplateResource, TemplateStatus } from '../kubernetes/resources.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -74,8 +74,6 @@ export class TemplateValidationReconciler implements OnApplicationBootstrap, OnA
     if (!template || template.metadata.deletionTimestamp) return;
     const desired = desiredTemplateStatus(template);
     if (!statusDiffers(template.status, desired)) return;
-    await this.k8s.templates.patchStatus(name, desired).catch((error: unknown) => {
-      if (!(error instanceof KubernetesNotFoundError)) throw error;
-    });
+    await unlessNotFound(this.k8s.templates.patchStatus(name, desired));
   }
 }

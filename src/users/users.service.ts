@@ -7,7 +7,7 @@ import { PasswordHasher } from './password-hasher.service.js';
 import { ApiError } from '../common/api-error.js';
 import { uniqueViolation } from '../database/postgres-errors.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
-import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
 import { UserQuotaEntity } from '../quotas/quota-limit.entity.js';
 import { type QuotaLimitsDto, toQuotaColumns } from '../quotas/quota-limits.dto.js';
 import type { UserQuotaView } from '../quotas/quota.view.js';
@@ -215,10 +215,10 @@ export class UsersService {
   }
 
   private async ensureAnotherActiveAdmin(manager: EntityManager, userId: string): Promise<void> {
-    const [{ count }] = (await manager.query(
+    const [{ count }] = await manager.query<{ count: number }[]>(
       `SELECT count(*)::int AS count FROM users WHERE role = 'admin' AND active AND id <> $1`,
       [userId],
-    )) as { count: number }[];
+    );
     if (count === 0) throw lastAdmin();
   }
 
@@ -226,10 +226,7 @@ export class UsersService {
     let next: string | undefined;
     do {
       const page = await this.k8s.sessions.list({ fieldSelector: `spec.user=${username}`, limit: 500, continue: next });
-      for (const session of page.items)
-        await this.k8s.sessions.delete(session.metadata.name).catch((error: unknown) => {
-          if (!(error instanceof KubernetesNotFoundError)) throw error;
-        });
+      for (const session of page.items) await unlessNotFound(this.k8s.sessions.delete(session.metadata.name));
       next = page.continue || undefined;
     } while (next);
   }

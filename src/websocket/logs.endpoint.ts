@@ -2,9 +2,7 @@ import { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { PodLogsService } from '../cluster/pod-logs.service.js';
 import { ApiError } from '../common/api-error.js';
-import type { WatchHandle } from '../kubernetes/k8s.service.js';
-import { K8sService } from '../kubernetes/k8s.service.js';
-import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
+import type { WatchHandle } from '../kubernetes/watch-cache.js';
 import { CLOSE, type ManagedSocket } from './managed-socket.js';
 import type { WebSocketContext, WebSocketEndpoint } from './websocket-endpoint.js';
 
@@ -40,18 +38,11 @@ export class LogsEndpoint implements WebSocketEndpoint {
   readonly path = /^\/api\/v1\/ws\/logs\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/?$/;
   readonly role = 'operator' as const;
 
-  constructor(
-    private readonly logs: PodLogsService,
-    private readonly k8s: K8sService,
-  ) {}
+  constructor(private readonly logs: PodLogsService) {}
 
   async prepare({ params, query }: WebSocketContext): Promise<void> {
     logQuery(query);
-    await this.k8s.getPod(params.namespace, params.pod).catch((error: unknown) => {
-      if (error instanceof KubernetesNotFoundError)
-        throw new ApiError(404, 'Pod not found', `No pod '${params.pod}' in '${params.namespace}'`);
-      throw error;
-    });
+    await this.logs.pod(params.namespace, params.pod);
   }
 
   async open(socket: ManagedSocket, { params, query }: WebSocketContext): Promise<void> {

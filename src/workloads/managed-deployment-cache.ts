@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { K8sService, type V1Deployment } from '../kubernetes/k8s.service.js';
-import type { StoredObject } from '../kubernetes/resources.js';
+import { K8sService } from '../kubernetes/k8s.service.js';
+import type { DeploymentObject } from '../kubernetes/resources.js';
 import { WatchCache } from '../kubernetes/watch-cache.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
-
-export type StoredDeployment = V1Deployment & StoredObject;
 
 const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
 
@@ -14,17 +12,12 @@ const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
  * so a server with RECONCILER_ENABLED=false does not watch Deployments at all.
  */
 @Injectable()
-export class ManagedDeploymentCache extends WatchCache<StoredDeployment> {
+export class ManagedDeploymentCache extends WatchCache<DeploymentObject> {
   constructor(k8s: K8sService) {
     super('deployments', {
-      list: (query) => k8s.listDeployments(k8s.namespace, { ...query, labelSelector: MANAGED_SELECTOR }) as never,
+      list: (query) => k8s.deployments.list(k8s.namespace, { ...query, labelSelector: MANAGED_SELECTOR }),
       watch: (query, onEvent, onDone) =>
-        k8s.watch(
-          k8s.deploymentsPath(k8s.namespace),
-          { ...query, labelSelector: MANAGED_SELECTOR },
-          onEvent as never,
-          onDone,
-        ),
+        k8s.watch(k8s.deployments.path(k8s.namespace), { ...query, labelSelector: MANAGED_SELECTOR }, onEvent, onDone),
     });
   }
 }

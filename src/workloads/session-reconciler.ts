@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { K8sService, type V1Pod } from '../kubernetes/k8s.service.js';
+import { K8sService } from '../kubernetes/k8s.service.js';
 import {
   KubernetesAlreadyExistsError,
   KubernetesInvalidError,
   KubernetesNotFoundError,
   KubernetesPermissionError,
+  unlessNotFound,
 } from '../kubernetes/kubernetes-errors.js';
-import type { ObjectMeta, SessionResource, TemplateResource } from '../kubernetes/resources.js';
+import type { ObjectMeta, SessionResource, TemplateResource, V1Pod } from '../kubernetes/resources.js';
 import { PlatformConfigService, type PlatformSettings } from '../platform-config/platform-config.service.js';
 import { HomeVolumeQuota } from './home-volume-quota.js';
 import type { ReconcileResult } from '../kubernetes/reconcile-queue.js';
@@ -64,7 +65,7 @@ export class SessionReconciler {
   ) {}
 
   async reconcile(name: string): Promise<ReconcileResult> {
-    const session = await this.readSession(name);
+    const session = await unlessNotFound(this.k8s.sessions.get(name));
     // A Session being deleted takes its workload with it (garbage collection): nothing to do.
     if (!session || session.metadata.deletionTimestamp) return;
     const settings = this.platform.settings();
@@ -74,23 +75,8 @@ export class SessionReconciler {
         ? await this.removeWorkload(session, builder)
         : await this.ensureWorkload(session, builder, settings);
     const patch = statusPatch(session.status, desiredStatus(session, pass.observation, new Date()));
-    if (patch) {
-      try {
-        await this.k8s.sessions.patchStatus(name, patch);
-      } catch (error) {
-        if (!(error instanceof KubernetesNotFoundError)) throw error;
-      }
-    }
+    if (patch) await unlessNotFound(this.k8s.sessions.patchStatus(name, patch));
     return pass.result;
-  }
-
-  private async readSession(name: string): Promise<SessionResource | undefined> {
-    try {
-      return await this.k8s.sessions.get(name);
-    } catch (error) {
-      if (error instanceof KubernetesNotFoundError) return undefined;
-      throw error;
-    }
   }
 
   private async ensureWorkload(
@@ -100,7 +86,8 @@ export class SessionReconciler {
   ): Promise<WorkloadPass> {
     const namespace = this.k8s.namespace;
     const replicas = session.spec.state === 'running' ? 1 : 0;
-    const existing = await this.k8s.getDeployment(namespace, builder.name);
+    const getDeployment = () => unlessNotFound(this.k8s.deployments.get(namespace, builder.name));
+    const existing = await getDeployment();
     const { check: template, resource: templateResource } = await this.resolveTemplate(session);
     const withoutWorkload = (
       homeVolume: HomeVolumeCheck,
@@ -121,18 +108,14 @@ export class SessionReconciler {
     if (!existing && (homeVolume.outcome === 'createFailed' || homeVolume.outcome === 'quotaExceeded'))
       return withoutWorkload(homeVolume);
 
-    const deployment = await this.createOrAdopt(
-      session,
-      'Deployment',
-      existing,
-      () => this.k8s.getDeployment(namespace, builder.name),
-      () => this.k8s.createDeployment(namespace, builder.deployment(templateResource!.spec, replicas)),
+    const deployment = await this.createOrAdopt(session, 'Deployment', existing, getDeployment, () =>
+      this.k8s.deployments.create(namespace, builder.deployment(templateResource!.spec, replicas)),
     );
     if (!deployment.ok) return withoutWorkload(homeVolume, { outcome: 'createFailed', message: deployment.message });
 
     let scaled = false;
     if ((deployment.object.spec?.replicas ?? 1) !== replicas) {
-      await this.k8s.scaleDeployment(namespace, builder.name, replicas);
+      await this.k8s.deployments.scale(namespace, builder.name, replicas);
       scaled = true;
     }
 
@@ -141,21 +124,21 @@ export class SessionReconciler {
     const service = await this.ensureOwned(
       session,
       'Service',
-      () => this.k8s.getService(namespace, builder.name),
-      () => this.k8s.createService(namespace, builder.service(port)),
+      () => unlessNotFound(this.k8s.services.get(namespace, builder.name)),
+      () => this.k8s.services.create(namespace, builder.service(port)),
     );
     if (!service.ok) return withoutWorkload(homeVolume, { outcome: 'createFailed', message: service.message });
     if (settings.ingress.enabled) {
       const ingress = await this.ensureOwned(
         session,
         'Ingress',
-        () => this.k8s.getIngress(namespace, builder.name),
-        () => this.k8s.createIngress(namespace, builder.ingress()),
+        () => unlessNotFound(this.k8s.ingresses.get(namespace, builder.name)),
+        () => this.k8s.ingresses.create(namespace, builder.ingress()),
       );
       if (!ingress.ok) return withoutWorkload(homeVolume, { outcome: 'createFailed', message: ingress.message });
     }
 
-    const pods = await this.k8s.listPods(namespace, `${SESSION_LABEL}=${session.metadata.name}`);
+    const pods = await this.k8s.pods.list(namespace, `${SESSION_LABEL}=${session.metadata.name}`);
     const status = deployment.object.status;
     const workload: WorkloadCheck = {
       outcome: 'deployment',
@@ -186,18 +169,18 @@ export class SessionReconciler {
     const name = builder.name;
     await this.deleteOwned(
       session,
-      () => this.k8s.getDeployment(namespace, name),
-      () => this.k8s.deleteDeployment(namespace, name),
+      () => unlessNotFound(this.k8s.deployments.get(namespace, name)),
+      () => this.k8s.deployments.delete(namespace, name),
     );
     await this.deleteOwned(
       session,
-      () => this.k8s.getService(namespace, name),
-      () => this.k8s.deleteService(namespace, name),
+      () => unlessNotFound(this.k8s.services.get(namespace, name)),
+      () => this.k8s.services.delete(namespace, name),
     );
     await this.deleteOwned(
       session,
-      () => this.k8s.getIngress(namespace, name),
-      () => this.k8s.deleteIngress(namespace, name),
+      () => unlessNotFound(this.k8s.ingresses.get(namespace, name)),
+      () => this.k8s.ingresses.delete(namespace, name),
     );
     return {
       observation: {
@@ -214,16 +197,12 @@ export class SessionReconciler {
   private async resolveTemplate(
     session: SessionResource,
   ): Promise<{ check: TemplateCheck; resource?: TemplateResource }> {
-    try {
-      const resource = await this.k8s.templates.get(session.spec.template);
-      if (resource.status?.valid === false) {
-        return { check: { outcome: 'invalid', message: resource.status.message ?? 'Template is not valid' }, resource };
-      }
-      return { check: { outcome: 'found' }, resource };
-    } catch (error) {
-      if (error instanceof KubernetesNotFoundError) return { check: { outcome: 'notFound' } };
-      throw error;
+    const resource = await unlessNotFound(this.k8s.templates.get(session.spec.template));
+    if (!resource) return { check: { outcome: 'notFound' } };
+    if (resource.status?.valid === false) {
+      return { check: { outcome: 'invalid', message: resource.status.message ?? 'Template is not valid' }, resource };
     }
+    return { check: { outcome: 'found' }, resource };
   }
 
   /** The user's home PVC when the session runs with a persistent home; created when missing. */
@@ -232,11 +211,11 @@ export class SessionReconciler {
     if (session.spec.state !== 'running') return { outcome: 'unchecked' };
     const claim = builder.homeVolumeClaim();
     const name = claim.metadata!.name!;
-    if (await this.k8s.getPersistentVolumeClaim(this.k8s.namespace, name)) return { outcome: 'present' };
+    if (await unlessNotFound(this.k8s.pvcs.get(this.k8s.namespace, name))) return { outcome: 'present' };
     const overQuota = await this.homeVolumeQuota.violation(session.spec.user);
     if (overQuota) return { outcome: 'quotaExceeded', message: overQuota };
     try {
-      await this.k8s.createPersistentVolumeClaim(this.k8s.namespace, claim);
+      await this.k8s.pvcs.create(this.k8s.namespace, claim);
       this.logger.log(`created home volume ${name} for ${session.spec.user}`);
       return { outcome: 'present' };
     } catch (error) {
@@ -301,10 +280,6 @@ export class SessionReconciler {
     const object = await get();
     if (!object || object.metadata?.deletionTimestamp) return;
     if (object.metadata?.labels?.[SESSION_LABEL] !== session.metadata.name) return;
-    try {
-      await remove();
-    } catch (error) {
-      if (!(error instanceof KubernetesNotFoundError)) throw error;
-    }
+    await unlessNotFound(remove());
   }
 }

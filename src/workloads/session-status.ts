@@ -1,4 +1,4 @@
-import type { MergePatch } from '../kubernetes/custom-resource.client.js';
+import type { MergePatch } from '../kubernetes/clients/custom-resource.client.js';
 import type { Condition, SessionPhase, SessionResource, SessionStatus } from '../kubernetes/resources.js';
 
 export const STATE_REASON_ANNOTATION = 'streamspace.io/state-reason';

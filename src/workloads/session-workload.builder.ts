@@ -6,7 +6,7 @@ import type {
   V1OwnerReference,
   V1PersistentVolumeClaim,
   V1Service,
-} from '../kubernetes/k8s.service.js';
+} from '../kubernetes/resources.js';
 import { homeVolumeName } from '../kubernetes/names.js';
 import { STREAM_SPACE_API_VERSION, type SessionResource, type TemplateSpec } from '../kubernetes/resources.js';
 import type { PlatformSettings } from '../platform-config/platform-config.service.js';

@@ -20,7 +20,7 @@ describe('full-mode test cluster', () => {
   afterAll(() => close());
 
   it('runs a Deployment’s pod on a fake node, and its log can be read and followed', async () => {
-    await k8s.createDeployment(namespace, {
+    await k8s.deployments.create(namespace, {
       metadata: { name: 'smoke', labels: { app: 'smoke' } },
       spec: {
         replicas: 1,
@@ -34,7 +34,7 @@ describe('full-mode test cluster', () => {
 
     const pod = await eventually(
       async () => {
-        const [running] = (await k8s.listPods(namespace, 'app=smoke')).filter((p) => p.status?.phase === 'Running');
+        const [running] = (await k8s.pods.list(namespace, 'app=smoke')).filter((p) => p.status?.phase === 'Running');
         expect(running).toBeDefined();
         return running;
       },
@@ -51,17 +51,17 @@ describe('full-mode test cluster', () => {
     const podName = pod.metadata!.name!;
     const marker = `hello-${Date.now()}`;
     appendFileSync(process.env.STREAMSPACE_TEST_POD_LOG_FILE!, logLine(marker));
-    await eventually(async () => expect(await k8s.readPodLog(namespace, podName)).toContain(marker));
+    await eventually(async () => expect(await k8s.pods.logs.read(namespace, podName)).toContain(marker));
 
     const followed = new PassThrough();
     let received = '';
     followed.on('data', (chunk: Buffer) => (received += chunk.toString()));
-    const handle = await k8s.followPodLog(namespace, podName, followed, { tailLines: 1 });
+    const handle = await k8s.pods.logs.follow(namespace, podName, followed, { tailLines: 1 });
     const later = `followed-${Date.now()}`;
     appendFileSync(process.env.STREAMSPACE_TEST_POD_LOG_FILE!, logLine(later));
     await eventually(() => expect(received).toContain(later), 15_000);
     handle.abort();
 
-    await k8s.deleteDeployment(namespace, 'smoke');
+    await k8s.deployments.delete(namespace, 'smoke');
   }, 60_000);
 });

@@ -76,7 +76,7 @@ describe('platform configuration (§3.10, §6.8)', () => {
       'custom.banner': 'Maintenance at 5',
       'ingress.scheme': 'https',
     });
-    const stored = await k8s.readConfigMap(k8s.namespace, CONFIG_MAP_NAME);
+    const stored = await k8s.configMaps.get(k8s.namespace, CONFIG_MAP_NAME);
     expect(stored.data).toEqual({ 'session.defaultIdleTimeout': '1h', 'custom.banner': 'Maintenance at 5' });
     expect(stored.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe('streamspace-api');
 

@@ -9,6 +9,7 @@ import { PlatformConfigService, type PlatformSettings } from '../../src/platform
 import { eventually } from '../support/eventually.js';
 import { testConfig } from '../support/test-app.js';
 import { createSession, isolatedScope, sessionEventually, templateSpec, unique } from './workloads-fixture.js';
+import { unlessNotFound } from '../../src/kubernetes/kubernetes-errors.js';
 
 /** The reconciler follows the platform settings of §6.8 (storage, ingress, URL template). */
 describe('Session workloads under non-default platform settings', () => {
@@ -68,9 +69,9 @@ describe('Session workloads under non-default platform settings', () => {
     expect(running.status?.url).toBe(
       `http://127.0.0.1:8000/view/${scope.namespace}/${name}?u=${user}&t=${template}&p=8443&d=sessions.example`,
     );
-    const claim = await k8s.getPersistentVolumeClaim(scope.namespace, homeVolumeName(user));
+    const claim = await unlessNotFound(k8s.pvcs.get(scope.namespace, homeVolumeName(user)));
     expect(claim?.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } });
-    expect(await k8s.getService(scope.namespace, `ss-${name}`)).toBeDefined();
-    expect(await k8s.getIngress(scope.namespace, `ss-${name}`)).toBeUndefined();
+    expect(await unlessNotFound(k8s.services.get(scope.namespace, `ss-${name}`))).toBeDefined();
+    expect(await unlessNotFound(k8s.ingresses.get(scope.namespace, `ss-${name}`))).toBeUndefined();
   });
 });

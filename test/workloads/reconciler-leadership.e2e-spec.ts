@@ -10,6 +10,7 @@ import {
   templateSpec,
   unique,
 } from './workloads-fixture.js';
+import { unlessNotFound } from '../../src/kubernetes/kubernetes-errors.js';
 
 /** Only the leader reconciles; a replica that becomes leader makes a full pass (api-contract §5.9). */
 describe('Session workloads reconciler and leadership', () => {
@@ -39,7 +40,7 @@ describe('Session workloads reconciler and leadership', () => {
 
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(follower.app.get(LeaderElection).isLeader).toBe(false);
-    expect(await k8s.getDeployment(namespace, `ss-${name}`)).toBeUndefined();
+    expect(await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`))).toBeUndefined();
     expect((await k8s.sessions.get(name)).status).toBeUndefined();
 
     await leader!.close();
@@ -47,6 +48,6 @@ describe('Session workloads reconciler and leadership', () => {
     // The follower retries the lock every 15 s; on winning it makes a full pass.
     await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Running'), LEADER_RETRY_MS + 20_000);
     expect(follower.app.get(LeaderElection).isLeader).toBe(true);
-    expect(await k8s.getDeployment(namespace, `ss-${name}`)).toBeDefined();
+    expect(await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`))).toBeDefined();
   }, 60_000);
 });

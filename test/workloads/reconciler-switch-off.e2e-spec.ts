@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LeaderElection } from '../../src/database/leader-election.service.js';
 import { homeVolumeName } from '../../src/kubernetes/names.js';
 import { type WorkloadsApp, createSession, startWorkloadsApp, templateSpec, unique } from './workloads-fixture.js';
+import { unlessNotFound } from '../../src/kubernetes/kubernetes-errors.js';
 
 /** RECONCILER_ENABLED=false lets another controller own the workloads (api-contract §5.9). */
 describe('Session workloads reconciler switched off', () => {
@@ -23,10 +24,10 @@ describe('Session workloads reconciler switched off', () => {
 
     // Long enough for an enabled reconciler to create everything (it takes well under a second).
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    expect(await k8s.getDeployment(namespace, `ss-${name}`)).toBeUndefined();
-    expect(await k8s.getService(namespace, `ss-${name}`)).toBeUndefined();
-    expect(await k8s.getIngress(namespace, `ss-${name}`)).toBeUndefined();
-    expect(await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user))).toBeUndefined();
+    expect(await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`))).toBeUndefined();
+    expect(await unlessNotFound(k8s.services.get(namespace, `ss-${name}`))).toBeUndefined();
+    expect(await unlessNotFound(k8s.ingresses.get(namespace, `ss-${name}`))).toBeUndefined();
+    expect(await unlessNotFound(k8s.pvcs.get(namespace, homeVolumeName(user)))).toBeUndefined();
     expect((await k8s.sessions.get(name)).status).toBeUndefined();
   });
 });

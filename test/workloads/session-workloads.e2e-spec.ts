@@ -13,6 +13,7 @@ import {
   templateSpec,
   unique,
 } from './workloads-fixture.js';
+import { unlessNotFound } from '../../src/kubernetes/kubernetes-errors.js';
 
 const DOMAIN = 'apps.streamspace.test';
 
@@ -49,7 +50,7 @@ describe('Session workloads reconciler', () => {
     expect(condition(running, 'WorkloadReady')).toMatchObject({ status: 'True', reason: 'Available' });
 
     // podName names a real, ready pod of the session.
-    const pod = await k8s.getPod(namespace, running.status!.podName!);
+    const pod = await k8s.pods.get(namespace, running.status!.podName!);
     expect(pod.metadata?.labels?.['streamspace.io/session']).toBe(name);
     expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
 
@@ -70,7 +71,7 @@ describe('Session workloads reconciler', () => {
       blockOwnerDeletion: true,
     };
 
-    const claim = (await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user)))!;
+    const claim = (await unlessNotFound(k8s.pvcs.get(namespace, homeVolumeName(user))))!;
     expect(claim.metadata?.labels).toEqual({
       'app.kubernetes.io/name': 'streamspace-home',
       'app.kubernetes.io/managed-by': 'streamspace-api',
@@ -79,7 +80,7 @@ describe('Session workloads reconciler', () => {
     expect(claim.metadata?.ownerReferences).toBeUndefined();
     expect(claim.spec).toMatchObject({ accessModes: ['ReadWriteMany'], resources: { requests: { storage: '50Gi' } } });
 
-    const deployment = (await k8s.getDeployment(namespace, workload))!;
+    const deployment = (await unlessNotFound(k8s.deployments.get(namespace, workload)))!;
     expect(deployment.metadata?.labels).toEqual(labels);
     expect(deployment.metadata?.ownerReferences).toEqual([owner]);
     expect(deployment.spec?.selector).toEqual({ matchLabels: { 'streamspace.io/session': name } });
@@ -107,7 +108,7 @@ describe('Session workloads reconciler', () => {
       { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } },
     ]);
 
-    const service = (await k8s.getService(namespace, workload))!;
+    const service = (await unlessNotFound(k8s.services.get(namespace, workload)))!;
     expect(service.metadata?.labels).toEqual(labels);
     expect(service.metadata?.ownerReferences).toEqual([owner]);
     expect(service.spec).toMatchObject({
@@ -116,7 +117,7 @@ describe('Session workloads reconciler', () => {
       ports: [{ name: 'http', port: 3000, targetPort: 3000, protocol: 'TCP' }],
     });
 
-    const ingress = (await k8s.getIngress(namespace, workload))!;
+    const ingress = (await unlessNotFound(k8s.ingresses.get(namespace, workload)))!;
     expect(ingress.metadata?.labels).toEqual(labels);
     expect(ingress.metadata?.ownerReferences).toEqual([owner]);
     expect(ingress.spec?.rules).toEqual([
@@ -141,11 +142,11 @@ describe('Session workloads reconciler', () => {
     });
     expect(condition(hibernated, 'WorkloadReady')).toMatchObject({ status: 'False', reason: 'ScaledToZero' });
     // The scale subresource omits a zero replica count.
-    expect((await k8s.readDeploymentScale(namespace, workload)).spec?.replicas ?? 0).toBe(0);
-    const scaledDown = await k8s.getDeployment(namespace, workload);
+    expect((await k8s.deployments.readScale(namespace, workload)).spec?.replicas ?? 0).toBe(0);
+    const scaledDown = await unlessNotFound(k8s.deployments.get(namespace, workload));
     expect(scaledDown?.spec?.replicas).toBe(0);
     expect(scaledDown?.metadata?.uid).toBe(deployment.metadata?.uid);
-    expect(await k8s.listPods(namespace, `streamspace.io/session=${name}`)).toEqual([]);
+    expect(await k8s.pods.list(namespace, `streamspace.io/session=${name}`)).toEqual([]);
 
     // Wake.
     await k8s.sessions.patchSpec(name, { state: 'running' });
@@ -154,17 +155,19 @@ describe('Session workloads reconciler', () => {
       expect(s.status?.podName).not.toBe('');
     });
     expect(woken.status?.url).toBe(`https://${name}.${DOMAIN}/`);
-    expect((await k8s.getDeployment(namespace, workload))?.metadata?.uid).toBe(deployment.metadata?.uid);
+    expect((await unlessNotFound(k8s.deployments.get(namespace, workload)))?.metadata?.uid).toBe(
+      deployment.metadata?.uid,
+    );
 
     // Terminate: workload objects go, the home volume stays.
     await k8s.sessions.patchSpec(name, { state: 'terminated' });
     const terminated = await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Terminated'));
     expect(terminated.status).toMatchObject({ podName: '', url: '' });
     expect(condition(terminated, 'WorkloadReady')).toMatchObject({ status: 'False', reason: 'Removed' });
-    expect(await k8s.getDeployment(namespace, workload)).toBeUndefined();
-    expect(await k8s.getService(namespace, workload)).toBeUndefined();
-    expect(await k8s.getIngress(namespace, workload)).toBeUndefined();
-    expect((await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user)))?.metadata?.uid).toBe(
+    expect(await unlessNotFound(k8s.deployments.get(namespace, workload))).toBeUndefined();
+    expect(await unlessNotFound(k8s.services.get(namespace, workload))).toBeUndefined();
+    expect(await unlessNotFound(k8s.ingresses.get(namespace, workload))).toBeUndefined();
+    expect((await unlessNotFound(k8s.pvcs.get(namespace, homeVolumeName(user))))?.metadata?.uid).toBe(
       claim.metadata?.uid,
     );
 
@@ -174,7 +177,9 @@ describe('Session workloads reconciler', () => {
       expect(s.status?.phase).toBe('Running');
       expect(s.status?.url).toBe(`https://${name}.${DOMAIN}/`);
     });
-    expect((await k8s.getDeployment(namespace, workload))?.metadata?.uid).not.toBe(deployment.metadata?.uid);
+    expect((await unlessNotFound(k8s.deployments.get(namespace, workload)))?.metadata?.uid).not.toBe(
+      deployment.metadata?.uid,
+    );
   });
 
   it('leaves lastActivity alone and does not rewrite an unchanged status', async () => {
@@ -208,14 +213,14 @@ describe('Session workloads reconciler', () => {
     const workload = `ss-${name}`;
     await eventually(
       async () => {
-        expect(await k8s.getDeployment(namespace, workload)).toBeUndefined();
-        expect(await k8s.getService(namespace, workload)).toBeUndefined();
-        expect(await k8s.getIngress(namespace, workload)).toBeUndefined();
+        expect(await unlessNotFound(k8s.deployments.get(namespace, workload))).toBeUndefined();
+        expect(await unlessNotFound(k8s.services.get(namespace, workload))).toBeUndefined();
+        expect(await unlessNotFound(k8s.ingresses.get(namespace, workload))).toBeUndefined();
       },
       60_000,
       500,
     );
-    expect(await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user))).toBeDefined();
+    expect(await unlessNotFound(k8s.pvcs.get(namespace, homeVolumeName(user)))).toBeDefined();
   }, 90_000);
 
   it('fails with TemplateNotFound while the Template is missing and recovers when it appears', async () => {
@@ -225,7 +230,7 @@ describe('Session workloads reconciler', () => {
     const failed = await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Failed'));
     expect(condition(failed, 'TemplateResolved')).toMatchObject({ status: 'False', reason: 'TemplateNotFound' });
     expect(failed.status?.message).toBe(`Template '${missing}' not found`);
-    expect(await k8s.getDeployment(namespace, `ss-${name}`)).toBeUndefined();
+    expect(await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`))).toBeUndefined();
 
     await k8s.templates.create({
       metadata: { name: missing },
@@ -233,7 +238,7 @@ describe('Session workloads reconciler', () => {
     });
     const recovered = await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Running'));
     expect(condition(recovered, 'TemplateResolved')).toMatchObject({ status: 'True', reason: 'Found' });
-    expect((await k8s.getService(namespace, `ss-${name}`))?.spec?.ports).toMatchObject([
+    expect((await unlessNotFound(k8s.services.get(namespace, `ss-${name}`)))?.spec?.ports).toMatchObject([
       { name: 'http', port: 8080, targetPort: 8080 },
     ]);
   });
@@ -244,8 +249,8 @@ describe('Session workloads reconciler', () => {
     await createSession(k8s, name, user, { template, state: 'running', persistentHome: false });
     const running = await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Running'));
     expect(condition(running, 'HomeVolumeReady')).toMatchObject({ status: 'True', reason: 'NotRequired' });
-    expect(await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user))).toBeUndefined();
-    const podSpec = (await k8s.getDeployment(namespace, `ss-${name}`))!.spec!.template.spec!;
+    expect(await unlessNotFound(k8s.pvcs.get(namespace, homeVolumeName(user)))).toBeUndefined();
+    const podSpec = (await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`)))!.spec!.template.spec!;
     expect(podSpec.volumes?.map((v) => v.name)).toEqual(['dshm']);
     expect(podSpec.containers[0].volumeMounts?.map((m) => m.mountPath)).toEqual(['/dev/shm']);
   });
@@ -255,13 +260,13 @@ describe('Session workloads reconciler', () => {
     await createSession(k8s, name, unique('erin'), { template, state: 'hibernated' });
     const hibernated = await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Hibernated'));
     expect(hibernated.status?.url).toBe(`https://${name}.${DOMAIN}/`);
-    expect((await k8s.getDeployment(namespace, `ss-${name}`))?.spec?.replicas).toBe(0);
-    expect(await k8s.getService(namespace, `ss-${name}`)).toBeDefined();
+    expect((await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`)))?.spec?.replicas).toBe(0);
+    expect(await unlessNotFound(k8s.services.get(namespace, `ss-${name}`))).toBeDefined();
   });
 
   it('refuses to adopt an object of the same name it did not create (CreateFailed)', async () => {
     const name = unique('frank-firefox');
-    await k8s.createService(namespace, {
+    await k8s.services.create(namespace, {
       metadata: { name: `ss-${name}`, labels: { app: 'someone-else' } },
       spec: { ports: [{ port: 80 }] },
     });
@@ -269,18 +274,20 @@ describe('Session workloads reconciler', () => {
     const failed = await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Failed'));
     expect(condition(failed, 'WorkloadReady')).toMatchObject({ status: 'False', reason: 'CreateFailed' });
     expect(failed.status?.message).toContain(`Service 'ss-${name}' already exists`);
-    expect((await k8s.getService(namespace, `ss-${name}`))?.metadata?.labels).toEqual({ app: 'someone-else' });
+    expect((await unlessNotFound(k8s.services.get(namespace, `ss-${name}`)))?.metadata?.labels).toEqual({
+      app: 'someone-else',
+    });
   });
 
   it('recreates a Deployment that was deleted behind its back', async () => {
     const name = unique('gina-firefox');
     await createSession(k8s, name, unique('gina'), { template, state: 'running', persistentHome: false });
     await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Running'));
-    const before = (await k8s.getDeployment(namespace, `ss-${name}`))!;
-    await k8s.deleteDeployment(namespace, `ss-${name}`);
+    const before = (await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`)))!;
+    await k8s.deployments.delete(namespace, `ss-${name}`);
     await eventually(
       async () => {
-        const after = await k8s.getDeployment(namespace, `ss-${name}`);
+        const after = await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`));
         expect(after?.metadata?.uid).toBeDefined();
         expect(after?.metadata?.uid).not.toBe(before.metadata?.uid);
       },
@@ -292,14 +299,12 @@ describe('Session workloads reconciler', () => {
 
   it('does not create a home volume beyond the owner’s storage quota (QuotaExceeded), and proceeds once it fits', async () => {
     const user = unique('Hank');
-    const account = await env.app
-      .get(UsersService)
-      .create({
-        username: user,
-        email: `${user.toLowerCase()}@example.test`,
-        password: 'pw-0123456789abcdef',
-        role: 'user',
-      });
+    const account = await env.app.get(UsersService).create({
+      username: user,
+      email: `${user.toLowerCase()}@example.test`,
+      password: 'pw-0123456789abcdef',
+      role: 'user',
+    });
     const db = env.app.get(DataSource);
     await db.query('INSERT INTO user_quotas (user_id, max_storage_mib) VALUES ($1, 1024)', [account.id]);
     const name = unique('hank-firefox');
@@ -308,8 +313,8 @@ describe('Session workloads reconciler', () => {
     const failed = await sessionEventually(k8s, name, (s) => expect(s.status?.phase).toBe('Failed'));
     expect(condition(failed, 'HomeVolumeReady')).toMatchObject({ status: 'False', reason: 'QuotaExceeded' });
     expect(failed.status?.message).toBe('storage quota exceeded: home volume needs 50Gi, limit is 1Gi');
-    expect(await k8s.getPersistentVolumeClaim(namespace, homeVolumeName(user))).toBeUndefined();
-    expect(await k8s.getDeployment(namespace, `ss-${name}`)).toBeUndefined();
+    expect(await unlessNotFound(k8s.pvcs.get(namespace, homeVolumeName(user)))).toBeUndefined();
+    expect(await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`))).toBeUndefined();
 
     await db.query('UPDATE user_quotas SET max_storage_mib = NULL WHERE user_id = $1', [account.id]);
     // Quota rows have no watch: the next event (here a spec change) or resync picks the change up.

@@ -72,7 +72,7 @@ export function createSession(k8s: K8sService, name: string, user: string, spec:
     resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } },
     ...spec,
   });
-  return k8s.sessions.create(manifest as Parameters<K8sService['sessions']['create']>[0]);
+  return k8s.sessions.create(manifest);
 }
 
 export const condition = (session: SessionResource, type: string): Condition | undefined =>

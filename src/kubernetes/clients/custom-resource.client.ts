@@ -5,9 +5,9 @@ import {
   STREAM_SPACE_API_VERSION,
   STREAM_SPACE_GROUP,
   STREAM_SPACE_VERSION,
-} from './resources.js';
-import { KubernetesConflictError, type KubernetesOperation } from './kubernetes-errors.js';
-import type { KubernetesRequests, ListResult, WriteListener } from './kubernetes-requests.js';
+} from '../resources.js';
+import { KubernetesConflictError, type KubernetesOperation } from '../kubernetes-errors.js';
+import type { KubernetesRequests, ListResult, WriteListener } from '../kubernetes-requests.js';
 
 /** A JSON merge patch (RFC 7386) of T: nested fields optional, `null` deletes. */
 export type MergePatch<T> = { [K in keyof T]?: T[K] extends object ? MergePatch<T[K]> | null : T[K] | null };
@@ -127,7 +127,7 @@ export class CustomResourceClient<T extends CustomResource> {
     // With finalizers the object lives on (marked for deletion); without, it is gone now.
     const lingering = result.kind !== 'Status' && ((result as T).metadata.finalizers?.length ?? 0) > 0;
     if (lingering) this.onWrite(this.resource, 'upsert', result as T);
-    else if (result.kind === 'Status') this.onWrite(this.resource, 'delete', { metadata: { name } } as T);
+    else if (result.kind === 'Status') this.onWrite(this.resource, 'delete', { metadata: { name } });
     else this.onWrite(this.resource, 'delete', result as T);
   }
 
