@@ -53,6 +53,9 @@ describe('generic resource policy (§3.9)', () => {
       );
     }
     expect(() => resolveKind(undefined)).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => resolveKind({ kind: 'Secret' })).toThrow(
+      expect.objectContaining({ message: `Kind '{"kind":"Secret"}' cannot be managed through this API` }),
+    );
   });
 
   it('pins each kind to its apiVersion', () => {

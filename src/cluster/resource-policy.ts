@@ -1,5 +1,5 @@
 import { ApiError } from '../common/api-error.js';
-import type { ResourceType } from '../kubernetes/k8s.service.js';
+import type { ResourceType } from '../kubernetes/clients/generic-object.client.js';
 
 export interface ManagedKind extends ResourceType {
   apiVersion: string;
@@ -48,8 +48,15 @@ export const kindNotAllowed = (spelling: string) =>
 /** The managed kind a path or body names (Kind or plural, any case), or 403 Kind not allowed. */
 export function resolveKind(spelling: unknown): ManagedKind {
   const managed = typeof spelling === 'string' ? BY_SPELLING.get(spelling.toLowerCase()) : undefined;
-  if (!managed) throw kindNotAllowed(typeof spelling === 'string' ? spelling : String(spelling ?? ''));
-  return managed;
+  if (managed) return managed;
+  // Any JSON value may arrive as a body's kind: name it as it was sent, never as [object Object].
+  throw kindNotAllowed(
+    typeof spelling === 'string'
+      ? spelling
+      : spelling === undefined || spelling === null
+        ? ''
+        : JSON.stringify(spelling),
+  );
 }
 
 /** A body's apiVersion must be the one of its kind (so no other group's kind of that name slips through). */
