@@ -4,6 +4,39 @@ import prettier from 'eslint-config-prettier';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of src/, lowest first (README "Layers"). A folder may import from its own folder and
+ * from folders of lower layers only: never sideways within its layer, never upward. app.ts,
+ * app.module.ts and main.ts sit above all layers; test/, bench/ and scripts/ may import anything.
+ */
+const LAYERS = [
+  ['common'],
+  ['config'],
+  ['database', 'kubernetes'],
+  ['metrics'],
+  ['platform-config'],
+  ['quotas'],
+  ['users'],
+  ['auth'],
+  ['templates', 'nodes', 'cluster'],
+  ['catalog', 'workloads'],
+  ['applications'],
+  ['sessions'],
+  ['activity'],
+  ['connections'],
+  ['websocket', 'dashboard', 'health'],
+];
+const layerZones = LAYERS.flatMap((layer, index) =>
+  layer.map((folder) => ({
+    target: `./src/${folder}`,
+    from: LAYERS.slice(index)
+      .flat()
+      .filter((other) => other !== folder)
+      .map((other) => `./src/${other}`),
+    message: `src/${folder} is in layer ${index + 1} and may only import from lower layers (README "Layers").`,
+  })),
+);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.data/**'] },
   js.configs.recommended,
@@ -37,9 +70,12 @@ export default tseslint.config(
     },
   },
   {
-    // Cycles only matter between the server's own modules (and the walk over test files is the slow part).
+    // Cycles and layers only concern the server's own modules (the walk over test files is the slow part).
     files: ['src/**/*.ts'],
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: layerZones }],
+    },
   },
   {
     // Response bodies of supertest and parsed JSON are `any` by design in tests; fakes are async

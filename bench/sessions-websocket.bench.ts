@@ -10,7 +10,7 @@ import { createApp } from '../src/app.js';
 import { TokenService } from '../src/auth/token.service.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { K8sService } from '../src/kubernetes/k8s.service.js';
-import { ControlPlane } from '../test/cluster/control-plane.js';
+import { ControlPlane } from '../test/control-plane/control-plane.js';
 
 const SOCKETS_OF_ONE_USER = Number(process.env.BENCH_SOCKETS ?? 1000);
 const OTHER_USERS = Number(process.env.BENCH_USERS ?? 100);

@@ -2,7 +2,7 @@
 // local full-mode control plane from the test harness (CRDs applied, fake nodes that run pods).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { ControlPlane } from '../test/cluster/control-plane.js';
+import { ControlPlane } from '../test/control-plane/control-plane.js';
 
 const log = (line: string) => console.error(`[dev] ${line}`);
 
@@ -11,7 +11,7 @@ const env = { ...process.env };
 const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST);
 if (!env.KUBECONFIG && !inCluster) {
   // Builds the binaries once (minutes, with progress) into the cache outside the clone.
-  const build = spawnSync('bash', ['test/cluster/build-binaries.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const build = spawnSync('bash', ['test/control-plane/build-binaries.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (build.status !== 0) process.exit(build.status ?? 1);
   log('starting a local Kubernetes control plane (full mode)...');
   cluster = await ControlPlane.start({ mode: 'full', log });

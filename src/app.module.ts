@@ -33,7 +33,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config)),
+        LoggerModule.forRoot(loggerParams(config.logLevel)),
         DatabaseModule,
         KubernetesModule,
         ScheduleModule.forRoot(),

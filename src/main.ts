@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
-import { WebSocketHub } from './websocket/websocket-hub.service.js';
+import { WebSocketHub } from './websocket/websocket-hub.js';
 
 /** Connections still open this long after SIGTERM/SIGINT are cut so the process can exit. */
 const SHUTDOWN_GRACE_MS = 25_000;

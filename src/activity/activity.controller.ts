@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../auth/principal.js';
-import { CurrentUser, Roles } from '../auth/roles.decorator.js';
-import { connectionIdParameter } from '../connections/connection-parameters.js';
+import type { Principal } from '../common/principal.js';
+import { CurrentUser, Roles } from '../common/roles.decorator.js';
+import { connectionIdParameter } from '../sessions/connection-parameters.js';
 import { ActivityStatusView } from './activity-status.view.js';
 import { ActivityService } from './activity.service.js';
 

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { hasRole, type Principal } from '../auth/principal.js';
+import { hasRole, type Principal } from '../common/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { durationSeconds } from '../common/durations.js';
-import { connectionNotFound } from '../connections/connection-parameters.js';
+import { connectionNotFound } from '../sessions/connection-parameters.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { liveConnection } from '../sessions/live-connection.js';
-import { ConnectionEntity } from '../sessions/session-record.entity.js';
-import { SessionChanges } from '../sessions/session-changes.service.js';
+import { ConnectionEntity } from '../sessions/connection.entity.js';
+import { SessionChanges } from '../sessions/session-changes.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { ActivityRecorder } from './activity-recorder.service.js';
+import { ActivityRecorder } from './activity-recorder.js';
 import type { ActivityStatusView } from './activity-status.view.js';
 
 /** Heartbeats and the activity status of a session (api-contract §3.4, §4.6). */

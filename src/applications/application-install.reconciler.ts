@@ -5,7 +5,7 @@ import {
   KubernetesInvalidError,
   unlessNotFound,
 } from '../kubernetes/kubernetes-errors.js';
-import { TemplateCache } from '../kubernetes/resource-caches.js';
+import { TemplateCache } from '../kubernetes/custom-resource.cache.js';
 import type {
   ApplicationInstallResource,
   ApplicationInstallStatus,

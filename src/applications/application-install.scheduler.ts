@@ -1,9 +1,9 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { LeaderElection } from '../database/leader-election.service.js';
-import { TemplateCache } from '../kubernetes/resource-caches.js';
+import { LeaderElection } from '../database/leader-election.js';
+import { TemplateCache } from '../kubernetes/custom-resource.cache.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { owningApplicationInstall } from '../templates/template-view.js';
+import { owningApplicationInstall } from '../templates/template.view.js';
 import { ReconcileLoop } from '../kubernetes/reconcile-loop.js';
 import { ApplicationInstallCache } from './application-install.cache.js';
 import { ApplicationInstallReconciler } from './application-install.reconciler.js';

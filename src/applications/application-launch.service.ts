@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { hasRole } from '../auth/principal.js';
-import type { Role } from '../users/user.entity.js';
+import { hasRole } from '../common/principal.js';
+import type { Role } from '../common/principal.js';
 import { ApiError } from '../common/api-error.js';
-import { TemplateCache } from '../kubernetes/resource-caches.js';
+import { TemplateCache } from '../kubernetes/custom-resource.cache.js';
 import { launchableBy } from './application-access.js';
 import { ApplicationInstallScheduler } from './application-install.scheduler.js';
 import { isUuid } from './applications.repository.js';

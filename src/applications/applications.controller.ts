@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '../auth/principal.js';
-import { CurrentUser, Roles } from '../auth/roles.decorator.js';
-import { ApplicationInstaller } from './application-installer.service.js';
+import type { Principal } from '../common/principal.js';
+import { CurrentUser, Roles } from '../common/roles.decorator.js';
+import { ApplicationInstaller } from './application-installer.js';
 import {
   GrantGroupAccessDto,
   InstallApplicationDto,

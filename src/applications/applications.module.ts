@@ -3,7 +3,7 @@ import { CatalogModule } from '../catalog/catalog.module.js';
 import { ApplicationInstallCache } from './application-install.cache.js';
 import { ApplicationInstallReconciler } from './application-install.reconciler.js';
 import { ApplicationInstallScheduler } from './application-install.scheduler.js';
-import { ApplicationInstaller } from './application-installer.service.js';
+import { ApplicationInstaller } from './application-installer.js';
 import { ApplicationLaunchService } from './application-launch.service.js';
 import { ApplicationsController } from './applications.controller.js';
 import { ApplicationsRepository } from './applications.repository.js';

@@ -5,8 +5,8 @@ import { validateBody } from '../common/validation.js';
 import { LoginDto, LoginResponse, RefreshDto, SetupDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 import { LoginThrottleGuard } from './login-throttle.guard.js';
-import type { Principal } from './principal.js';
-import { CurrentUser, Public, Roles } from './roles.decorator.js';
+import type { Principal } from '../common/principal.js';
+import { CurrentUser, Public, Roles } from '../common/roles.decorator.js';
 import { SetupService, type SetupStatus } from './setup.service.js';
 
 /** Login, refresh, logout and the first-run setup wizard (api-contract §3.1). */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { UserView } from '../users/user-view.js';
+import { UserView } from '../users/user.view.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' }) @IsString() @Length(1, 63) username!: string;

@@ -2,10 +2,10 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error.js';
-import type { Role } from '../users/user.entity.js';
-import { Authenticator } from './authenticator.service.js';
-import { hasRole } from './principal.js';
-import { type AuthenticatedRequest, IS_PUBLIC, REQUIRED_ROLE } from './roles.decorator.js';
+import type { Role } from '../common/principal.js';
+import { Authenticator } from './authenticator.js';
+import { hasRole } from '../common/principal.js';
+import { type AuthenticatedRequest, IS_PUBLIC, REQUIRED_ROLE } from '../common/roles.decorator.js';
 
 export function insufficientRole(required: Role): ApiError {
   const needed = required === 'admin' ? 'the admin role' : 'the operator or admin role';

@@ -5,12 +5,12 @@ import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
-import { Authenticator } from './authenticator.service.js';
+import { Authenticator } from './authenticator.js';
 import { LoginThrottleGuard } from './login-throttle.guard.js';
 import { RevokedTokenEntity } from './revoked-token.entity.js';
 import { SetupService } from './setup.service.js';
 import { TokenService } from './token.service.js';
-import { WebSocketAuthenticator } from './websocket-authenticator.service.js';
+import { WebSocketAuthenticator } from './websocket-authenticator.js';
 
 /** Identity for every route: the global AuthGuard, tokens, login and setup, WebSocket admission. */
 @Module({

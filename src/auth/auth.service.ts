@@ -3,13 +3,13 @@ import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
-import { PasswordHasher } from '../users/password-hasher.service.js';
+import { PasswordHasher } from '../users/password-hasher.js';
 import { UserEntity } from '../users/user.entity.js';
-import { toUserView } from '../users/user-view.js';
+import { toUserView } from '../users/user.view.js';
 import { UsersService } from '../users/users.service.js';
 import type { LoginResponse } from './auth.dto.js';
-import { accountDisabled, Authenticator } from './authenticator.service.js';
-import type { Principal } from './principal.js';
+import { accountDisabled, Authenticator } from './authenticator.js';
+import type { Principal } from '../common/principal.js';
 import { RevokedTokenEntity, type RevocationReason } from './revoked-token.entity.js';
 import { TokenService } from './token.service.js';
 

@@ -5,11 +5,11 @@ import { ApiError } from '../common/api-error.js';
 import { validateBody } from '../common/validation.js';
 import { AppConfig } from '../config/app-config.js';
 import { uniqueViolation } from '../database/postgres-errors.js';
-import { PasswordHasher } from '../users/password-hasher.service.js';
+import { PasswordHasher } from '../users/password-hasher.js';
 import { EMAIL } from '../users/user.dto.js';
 import { UserEntity } from '../users/user.entity.js';
 import { SetupDto } from './auth.dto.js';
-import { passwordProblem } from './password-policy.js';
+import { passwordProblem } from '../common/password-policy.js';
 
 const BOOTSTRAP_ADMIN = 'admin';
 

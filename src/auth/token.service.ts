@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
-import type { Role } from '../users/user.entity.js';
+import type { Role } from '../common/principal.js';
 
 export const TOKEN_ISSUER = 'streamspace-api';
 export const TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/roles.decorator.js';
+import { Roles } from '../common/roles.decorator.js';
 import { ApiError } from '../common/api-error.js';
 import { ListCatalogQuery } from './catalog.dto.js';
 import { CatalogService, parseCatalogId } from './catalog.service.js';

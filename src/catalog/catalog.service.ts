@@ -3,7 +3,7 @@ import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 import { TemplatesService } from '../templates/templates.service.js';
-import type { TemplateView } from '../templates/template-view.js';
+import type { TemplateView } from '../templates/template.view.js';
 import { type ListCatalogQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './catalog.dto.js';
 import { CatalogRepository } from './catalog.repository.js';
 import { type CatalogTemplateView, toCatalogTemplateView } from './catalog.view.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles } from '../auth/roles.decorator.js';
+import { Roles } from '../common/roles.decorator.js';
 import { ClusterListsService } from './cluster-lists.service.js';
 import { ClusterResourcesService } from './cluster-resources.service.js';
 import { LabelSelectorQuery, NamespacedListQuery, NamespaceQuery, PodLogQuery } from './cluster.dto.js';

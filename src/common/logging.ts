@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { stdTimeFunctions } from 'pino';
-import type { AppConfig } from '../config/app-config.js';
+import { type LevelWithSilent, stdTimeFunctions } from 'pino';
 
 const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
@@ -20,10 +19,10 @@ function redactUrl(url: string | undefined): string | undefined {
 }
 
 /** JSON logs with the request id on every line of a request; never tokens or passwords. */
-export function loggerParams(config: AppConfig): Params {
+export function loggerParams(level: LevelWithSilent): Params {
   return {
     pinoHttp: {
-      level: config.logLevel,
+      level,
       timestamp: stdTimeFunctions.isoTime,
       genReqId: requestId,
       // Every line logged while serving a request carries its id.

@@ -16,7 +16,7 @@ import {
   type ValidatorConstraintInterface,
   ValidatorConstraint,
 } from 'class-validator';
-import { passwordProblem } from '../auth/password-policy.js';
+import { passwordProblem } from '../common/password-policy.js';
 import { durationSeconds } from '../common/durations.js';
 import type { DbSslMode, LogLevel, NodeEnv } from './app-config.js';
 import { stringToBoolean, stringToInteger } from '../common/string-transforms.js';

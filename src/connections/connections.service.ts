@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ActivityRecorder } from '../activity/activity-recorder.service.js';
-import { hasRole, type Principal } from '../auth/principal.js';
+import { ActivityRecorder } from '../activity/activity-recorder.js';
+import { hasRole, type Principal } from '../common/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { liveConnection } from '../sessions/live-connection.js';
-import { SessionChanges } from '../sessions/session-changes.service.js';
-import { SessionLifecycle } from '../sessions/session-lifecycle.service.js';
+import { SessionChanges } from '../sessions/session-changes.js';
+import { SessionLifecycle } from '../sessions/session-lifecycle.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
-import { connectionNotFound } from './connection-parameters.js';
+import { connectionNotFound } from '../sessions/connection-parameters.js';
 import type { ConnectionView, ConnectResponse } from './connection.view.js';
 
 export interface ClientInfo {

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../auth/principal.js';
-import { CurrentUser, Roles } from '../auth/roles.decorator.js';
+import type { Principal } from '../common/principal.js';
+import { CurrentUser, Roles } from '../common/roles.decorator.js';
 import { DashboardUsersQuery, TimelineQuery } from './dashboard.dto.js';
 import { DashboardService } from './dashboard.service.js';
 

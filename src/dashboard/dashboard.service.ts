@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../common/principal.js';
 import { Clock } from '../common/clock.js';
-import { TemplateCache } from '../kubernetes/resource-caches.js';
-import { formatCpu, formatMemory, formatStorage } from '../quotas/quantities.js';
+import { TemplateCache } from '../kubernetes/custom-resource.cache.js';
+import { formatCpu, formatMemory, formatStorage } from '../kubernetes/quantities.js';
 import type { QuotaUsage } from '../quotas/quota-rules.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { liveConnection } from '../sessions/live-connection.js';

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './database.options.js';
 import { DatabaseHealthService } from './database-health.service.js';
-import { LeaderElection } from './leader-election.service.js';
+import { LeaderElection } from './leader-election.js';
 
 @Global()
 @Module({

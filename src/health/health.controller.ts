@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/roles.decorator.js';
+import { Public } from '../common/roles.decorator.js';
 import { HealthService, type HealthReport, type VersionInfo } from './health.service.js';
 
 /** The /api/v1 copies; the root /health, /health/live and /version sit on the HTTP adapter (§3.14). */

@@ -1,10 +1,19 @@
 import { Logger } from '@nestjs/common';
-import type { LeaderElection } from '../database/leader-election.service.js';
-import type { MetricsService } from '../metrics/metrics.service.js';
 import { ReconcileQueue, type ReconcileResult } from './reconcile-queue.js';
 
 /** A full pass over every key even without events (api-contract §5.8). */
 export const RESYNC_INTERVAL_MS = 5 * 60_000;
+
+/** Whether this replica may act (database/LeaderElection provides it). */
+export interface Leadership {
+  readonly isLeader: boolean;
+  onChange(listener: (isLeader: boolean) => void): () => void;
+}
+
+/** Counts and times each pass (metrics/MetricsService provides it). */
+export interface ReconcileMetrics {
+  reconcile(kind: string, work: () => Promise<ReconcileResult>): Promise<ReconcileResult>;
+}
 
 export interface ReconcileLoopOptions {
   /** Label of the reconcile metrics and logs, e.g. `Session`. */
@@ -29,8 +38,8 @@ export class ReconcileLoop {
 
   constructor(
     private readonly enabled: boolean,
-    private readonly leader: LeaderElection,
-    private readonly metrics: MetricsService,
+    private readonly leader: Leadership,
+    private readonly metrics: ReconcileMetrics,
     private readonly options: ReconcileLoopOptions,
   ) {
     this.logger = new Logger(`${options.kind}Reconciler`);

@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
-import { NodeCache, PodCache } from '../kubernetes/cluster-caches.js';
+import { NodeCache } from '../kubernetes/node.cache.js';
+import { PodCache } from '../kubernetes/pod.cache.js';
 import type { NodeObject, PodObject } from '../kubernetes/resources.js';
-import { SessionCache } from '../kubernetes/resource-caches.js';
-import { cpuMillicores, formatCpu, memoryBytes } from '../quotas/quantities.js';
+import { SessionCache } from '../kubernetes/custom-resource.cache.js';
+import { cpuMillicores, formatCpu, memoryBytes } from '../kubernetes/quantities.js';
 
 /** `ClusterMetrics` (api-contract §4.9). */
 export interface ClusterMetrics {

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/roles.decorator.js';
+import { Roles } from '../common/roles.decorator.js';
 import { ClusterMetricsService } from './cluster-metrics.service.js';
 
 /** `/api/v1/metrics` (§3.12): the admin dashboard's cluster figures; Prometheus text is at the root /metrics. */

@@ -1,32 +1,22 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { SessionCache } from '../kubernetes/resource-caches.js';
+import { SessionCache } from '../kubernetes/custom-resource.cache.js';
+import type { ReconcileResult } from '../kubernetes/reconcile-queue.js';
 import { WatchCache } from '../kubernetes/watch-cache.js';
-import { liveConnection } from '../sessions/live-connection.js';
-
-export type ReconcileResult = 'ok' | 'error' | 'requeue';
-
-/** Which quota a §7.4 message is about (the `resource` label). */
-export function quotaResource(message: string): 'sessions' | 'cpu' | 'memory' | 'storage' {
-  if (message.startsWith('session')) return 'sessions';
-  if (/^(total )?CPU/i.test(message)) return 'cpu';
-  if (/^(total )?memory/.test(message)) return 'memory';
-  return 'storage';
-}
 
 /**
  * The Prometheus series of api-contract §3.12, in one registry per application. Gauges that
  * describe current state (sessions, live connections, watch restarts) are read at scrape time;
- * counters and histograms are fed by the code paths they describe.
+ * counters and histograms are fed by the code paths they describe. Modules above this one hand
+ * in what only they can count (`liveConnections`, `websocketClients`).
  */
 @Injectable()
 export class MetricsService implements OnApplicationShutdown {
   readonly registry = new Registry();
   private readonly startedAt = new Map<string, number>();
   private readonly websocketCounts = new Map<string, () => number>();
+  private countLiveConnections: () => Promise<number> = () => Promise.resolve(0);
 
   readonly sessionsCreated = new Counter({
     name: 'streamspace_sessions_created_total',
@@ -84,7 +74,6 @@ export class MetricsService implements OnApplicationShutdown {
   });
 
   constructor(
-    @InjectDataSource() db: DataSource,
     sessionCache: SessionCache,
     private readonly clock: Clock,
   ) {
@@ -101,16 +90,13 @@ export class MetricsService implements OnApplicationShutdown {
             this.inc({ state: session.spec.state, phase: session.status?.phase ?? 'Pending' });
       },
     });
+    const liveConnections = () => this.countLiveConnections();
     new Gauge({
       name: 'streamspace_connections_active',
       help: 'Live connections',
       registers: [this.registry],
       async collect() {
-        const [{ live }] = await db.query<{ live: number }[]>(
-          `SELECT count(*)::int AS live FROM connections c WHERE ${liveConnection('$1')}`,
-          [clock.now()],
-        );
-        this.set(live);
+        this.set(await liveConnections());
       },
     });
     const websocketCounts = this.websocketCounts;
@@ -160,12 +146,17 @@ export class MetricsService implements OnApplicationShutdown {
     this.startedAt.set(name, this.clock.now().getTime());
   }
 
+  /** How to count live connections (the connections module knows the table's rule). */
+  liveConnections(count: () => Promise<number>): void {
+    this.countLiveConnections = count;
+  }
+
   websocketClients(endpoint: string, count: () => number): void {
     this.websocketCounts.set(endpoint, count);
   }
 
   /** Times `work` as one pass of `kind`'s reconciler. */
-  async reconcile<T extends { requeueAfterMs?: number } | void>(kind: string, work: () => Promise<T>): Promise<T> {
+  async reconcile(kind: string, work: () => Promise<ReconcileResult>): Promise<ReconcileResult> {
     const end = this.reconcileDuration.startTimer({ kind });
     try {
       const result = await work();

@@ -1,5 +1,5 @@
 import type { NodeObject, PodObject } from '../kubernetes/resources.js';
-import { cpuMillicores, formatCpu, formatMemory, memoryMib } from '../quotas/quantities.js';
+import { cpuMillicores, formatCpu, formatMemory, memoryMib } from '../kubernetes/quantities.js';
 
 export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/roles.decorator.js';
+import { Roles } from '../common/roles.decorator.js';
 import { keyFromPath, parseLabel, parseTaint } from './node-changes.js';
 import { NodeDrainService } from './node-drain.service.js';
 import { DrainNodeDto, LabelBodyDoc, RemoveTaintQuery, TaintBodyDoc } from './node.dto.js';

@@ -1,7 +1,6 @@
 import { durationSeconds } from '../common/durations.js';
 import type { AppConfig } from '../config/app-config.js';
-import { cpuMillicores, memoryMib } from '../quotas/quantities.js';
-import type { QuotaLimits } from '../quotas/quota-rules.js';
+import { cpuMillicores, memoryMib } from '../kubernetes/quantities.js';
 
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const MAX_UNKNOWN_VALUE_LENGTH = 4096;
@@ -95,6 +94,19 @@ export function effectiveConfig(stored: Record<string, string>, config: AppConfi
   return effective;
 }
 
+/**
+ * The `quota.default*` keys as integers (§7.2): the first layer of every user's limits. The
+ * quota rules compose these with user and group rows (quotas/ sits above this module).
+ */
+export interface QuotaDefaults {
+  maxSessions: number;
+  maxCpuMillicores: number;
+  maxMemoryMib: number;
+  maxCpuPerSessionMillicores: number;
+  maxMemoryPerSessionMib: number;
+  maxStorageMib: number;
+}
+
 /** Typed platform settings (api-contract §6.8), computed values in millicores and MiB. */
 export interface PlatformSettings {
   session: {
@@ -106,7 +118,7 @@ export interface PlatformSettings {
     urlTemplate: string;
   };
   resources: { defaultMemory: string; defaultCpu: string };
-  quota: QuotaLimits;
+  quota: QuotaDefaults;
   storage: { homeSize: string; homeSizeMib: number; className: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany' };
   ingress: { enabled: boolean; domain: string; className: string; scheme: 'http' | 'https'; tlsSecretName: string };
 }

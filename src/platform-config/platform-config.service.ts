@@ -10,8 +10,13 @@ import {
 } from '../kubernetes/kubernetes-errors.js';
 import type { ConfigMapObject } from '../kubernetes/resources.js';
 import { WatchCache } from '../kubernetes/watch-cache.js';
-import type { QuotaLimits } from '../quotas/quota-rules.js';
-import { configValueProblem, effectiveConfig, type PlatformSettings, platformSettings } from './config-keys.js';
+import {
+  configValueProblem,
+  effectiveConfig,
+  type PlatformSettings,
+  platformSettings,
+  type QuotaDefaults,
+} from './config-keys.js';
 
 export type { PlatformSettings };
 
@@ -63,7 +68,7 @@ export class PlatformConfigService implements OnApplicationBootstrap, OnApplicat
     return platformSettings(this.values());
   }
 
-  quotaDefaults(): QuotaLimits {
+  quotaDefaults(): QuotaDefaults {
     return this.settings().quota;
   }
 

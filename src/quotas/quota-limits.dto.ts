@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, Max, Min, ValidateIf, registerDecorator, type ValidationOptions } from 'class-validator';
-import { cpuMillicores, formatCpu, formatMemory, formatStorage, memoryMib } from './quantities.js';
+import { cpuMillicores, formatCpu, formatMemory, formatStorage, memoryMib } from '../kubernetes/quantities.js';
 import type { QuotaLimitValues } from './quota-limit.entity.js';
 
 const INT_MAX = 2_147_483_647;

@@ -1,5 +1,9 @@
-import { formatStorage } from './quantities.js';
+import { formatStorage } from '../kubernetes/quantities.js';
 import { QUOTA_LIMIT_KEYS, type QuotaLimitValues } from './quota-limit.entity.js';
+
+/** What one session may request (api-contract §3.3 step 5); Template defaults obey it too. */
+export const SESSION_CPU_MILLICORES = { min: 100, max: 64_000 };
+export const SESSION_MEMORY_MIB = { min: 128, max: 512 * 1024 };
 
 /** Effective limits of one user (api-contract §7.2); integers in sessions, millicores and MiB. */
 export type QuotaLimits = { [K in keyof QuotaLimitValues]: number };
@@ -61,4 +65,12 @@ export function storageViolation(neededMib: number, maxStorageMib: number): stri
   return neededMib > maxStorageMib
     ? `storage quota exceeded: home volume needs ${formatStorage(neededMib)}, limit is ${formatStorage(maxStorageMib)}`
     : undefined;
+}
+
+/** Which quota a §7.4 message is about (the `resource` label). */
+export function quotaResource(message: string): 'sessions' | 'cpu' | 'memory' | 'storage' {
+  if (message.startsWith('session')) return 'sessions';
+  if (/^(total )?CPU/i.test(message)) return 'cpu';
+  if (/^(total )?memory/.test(message)) return 'memory';
+  return 'storage';
 }

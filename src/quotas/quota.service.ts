@@ -5,17 +5,18 @@ import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
 import { homeVolumeName } from '../kubernetes/names.js';
-import { HomeVolumeCache } from '../kubernetes/cluster-caches.js';
+import { HomeVolumeCache } from '../kubernetes/home-volume.cache.js';
 import { USER_LABEL } from '../kubernetes/labels.js';
-import { SessionCache } from '../kubernetes/resource-caches.js';
+import { SessionCache } from '../kubernetes/custom-resource.cache.js';
 import type { SessionResource, V1PersistentVolumeClaim } from '../kubernetes/resources.js';
-import { MetricsService, quotaResource } from '../metrics/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
-import { cpuMillicores, memoryMib } from './quantities.js';
+import { cpuMillicores, memoryMib } from '../kubernetes/quantities.js';
 import { GroupQuotaEntity, QUOTA_LIMIT_KEYS, UserQuotaEntity } from './quota-limit.entity.js';
 import {
   composeLimits,
   firstQuotaViolation,
+  quotaResource,
   type QuotaDemand,
   type QuotaLimits,
   type QuotaUsage,

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { formatCpu, formatMemory, formatStorage } from './quantities.js';
+import { formatCpu, formatMemory, formatStorage } from '../kubernetes/quantities.js';
 import type { QuotaLimits, QuotaUsage } from './quota-rules.js';
 
 /** `UserQuota` on the wire (api-contract §4.2): all eight banner fields always present. */

@@ -34,19 +34,3 @@ export class SessionRecordEntity {
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true }) deletedAt!: Date | null;
 }
-
-export type ConnectionCloseReason = 'client' | 'timeout' | 'session_stopped' | 'session_deleted';
-
-/** A row of `connections` (§4.5, §6.4). Filled by the Activity issue's routes; closed here on stop/delete. */
-@Entity({ name: 'connections' })
-export class ConnectionEntity {
-  @PrimaryColumn({ type: 'uuid' }) id!: string;
-  @Column({ name: 'session_name', type: 'text' }) sessionName!: string;
-  @Column({ name: 'user_id', type: 'uuid' }) userId!: string;
-  @Column({ name: 'client_ip', type: 'inet', nullable: true }) clientIp!: string | null;
-  @Column({ name: 'user_agent', type: 'text', default: '' }) userAgent!: string;
-  @Column({ name: 'connected_at', type: 'timestamptz', default: () => 'now()' }) connectedAt!: Date;
-  @Column({ name: 'last_heartbeat', type: 'timestamptz', default: () => 'now()' }) lastHeartbeat!: Date;
-  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true }) closedAt!: Date | null;
-  @Column({ name: 'close_reason', type: 'text', nullable: true }) closeReason!: ConnectionCloseReason | null;
-}

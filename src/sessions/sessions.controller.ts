@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../auth/principal.js';
-import { CurrentUser, Roles } from '../auth/roles.decorator.js';
+import type { Principal } from '../common/principal.js';
+import { CurrentUser, Roles } from '../common/roles.decorator.js';
 import { CreateSessionDto, ListSessionsQuery, UpdateSessionStateDto, UpdateSessionTagsDto } from './session.dto.js';
 import { SessionView } from './session.view.js';
 import { SessionsService } from './sessions.service.js';

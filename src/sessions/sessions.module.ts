@@ -3,10 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApplicationsModule } from '../applications/applications.module.js';
 import { QuotasModule } from '../quotas/quotas.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { SessionChanges } from './session-changes.service.js';
-import { SessionLifecycle } from './session-lifecycle.service.js';
-import { SessionProjection } from './session-projection.service.js';
-import { ConnectionEntity, SessionRecordEntity } from './session-record.entity.js';
+import { SessionChanges } from './session-changes.js';
+import { SessionLifecycle } from './session-lifecycle.js';
+import { SessionProjection } from './session-projection.js';
+import { ConnectionEntity } from './connection.entity.js';
+import { SessionRecordEntity } from './session-record.entity.js';
 import { SessionsController } from './sessions.controller.js';
 import { SessionsService } from './sessions.service.js';
 

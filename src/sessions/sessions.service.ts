@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApplicationLaunchService, type LaunchableApplication } from '../applications/application-launch.service.js';
-import { mayActOn, type Principal } from '../auth/principal.js';
+import { mayActOn, type Principal } from '../common/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import {
@@ -11,15 +11,16 @@ import {
   unlessNotFound,
 } from '../kubernetes/kubernetes-errors.js';
 import { APPLICATION_LABEL, MANAGED_BY, MANAGED_BY_LABEL, TEMPLATE_LABEL, USER_LABEL } from '../kubernetes/labels.js';
-import { SessionCache } from '../kubernetes/resource-caches.js';
+import { SessionCache } from '../kubernetes/custom-resource.cache.js';
 import type { SessionResource, SessionState, TemplateResource } from '../kubernetes/resources.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
-import { cpuMillicores, memoryMib, SESSION_CPU_MILLICORES, SESSION_MEMORY_MIB } from '../quotas/quantities.js';
+import { cpuMillicores, memoryMib } from '../kubernetes/quantities.js';
+import { SESSION_CPU_MILLICORES, SESSION_MEMORY_MIB } from '../quotas/quota-rules.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { UsersService } from '../users/users.service.js';
 import { type CreateSessionDto, type ListSessionsQuery, parseTags, tagsFromQuery } from './session.dto.js';
 import { newSessionName } from './session-names.js';
-import { SessionLifecycle } from './session-lifecycle.service.js';
+import { SessionLifecycle } from './session-lifecycle.js';
 import { liveConnection } from './live-connection.js';
 import { Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';

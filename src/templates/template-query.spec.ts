@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { filterAndSortTemplates } from './template-query.js';
-import type { TemplateView } from './template-view.js';
+import type { TemplateView } from './template.view.js';
 
 const template = (name: string, extra: Partial<TemplateView> = {}): TemplateView => ({
   name,

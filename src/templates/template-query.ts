@@ -1,5 +1,5 @@
 import type { TemplateSort } from './template.dto.js';
-import type { TemplateView } from './template-view.js';
+import type { TemplateView } from './template.view.js';
 
 export interface TemplateFilter {
   category?: string;

@@ -1,5 +1,6 @@
 import type { TemplateSpec } from '../kubernetes/resources.js';
-import { cpuMillicores, memoryMib, SESSION_CPU_MILLICORES, SESSION_MEMORY_MIB } from '../quotas/quantities.js';
+import { cpuMillicores, memoryMib } from '../kubernetes/quantities.js';
+import { SESSION_CPU_MILLICORES, SESSION_MEMORY_MIB } from '../quotas/quota-rules.js';
 
 /**
  * The field rules of a Template (api-contract §3.5, §5.3) as pure functions, shared by the request

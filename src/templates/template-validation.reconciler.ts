@@ -1,9 +1,9 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { LeaderElection } from '../database/leader-election.service.js';
+import { LeaderElection } from '../database/leader-election.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
-import { TemplateCache } from '../kubernetes/resource-caches.js';
+import { TemplateCache } from '../kubernetes/custom-resource.cache.js';
 import type { TemplateResource, TemplateStatus } from '../kubernetes/resources.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ReconcileLoop } from '../kubernetes/reconcile-loop.js';

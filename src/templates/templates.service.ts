@@ -2,13 +2,13 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
-import { TemplateCache } from '../kubernetes/resource-caches.js';
+import { TemplateCache } from '../kubernetes/custom-resource.cache.js';
 import type { TemplateResource } from '../kubernetes/resources.js';
 import type { CreateTemplateDto, ListTemplatesQuery, UpdateTemplateDto } from './template.dto.js';
 import { filterAndSortTemplates } from './template-query.js';
 import { toSpecMergePatch, toTemplateSpec } from './template-spec.js';
 import { TemplateUsageRepository } from './template-usage.repository.js';
-import { owningApplicationInstall, toTemplateView, type TemplateView } from './template-view.js';
+import { owningApplicationInstall, toTemplateView, type TemplateView } from './template.view.js';
 
 const LIST_PAGE = 500;
 

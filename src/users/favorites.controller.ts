@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../auth/principal.js';
-import { CurrentUser, Roles } from '../auth/roles.decorator.js';
+import type { Principal } from '../common/principal.js';
+import { CurrentUser, Roles } from '../common/roles.decorator.js';
 import { ApiError } from '../common/api-error.js';
 import { FavoritesService } from './favorites.service.js';
 

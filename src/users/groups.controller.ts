@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../auth/principal.js';
-import { CurrentUser, Roles } from '../auth/roles.decorator.js';
+import type { Principal } from '../common/principal.js';
+import { CurrentUser, Roles } from '../common/roles.decorator.js';
 import { QuotaLimitsDto } from '../quotas/quota-limits.dto.js';
 import { CreateGroupDto, ListGroupsQuery, UpdateGroupDto } from './group.dto.js';
 import { GroupsService } from './groups.service.js';

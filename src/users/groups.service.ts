@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { hasRole, type Principal } from '../auth/principal.js';
+import { hasRole, type Principal } from '../common/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { uniqueViolation } from '../database/postgres-errors.js';
 import { GroupQuotaEntity } from '../quotas/quota-limit.entity.js';
@@ -9,7 +9,7 @@ import { type QuotaLimitsDto, toGroupQuotaView, toQuotaColumns } from '../quotas
 import { ALL_USERS_GROUP, GroupEntity, GroupMembershipEntity } from './group.entity.js';
 import type { CreateGroupDto, ListGroupsQuery, UpdateGroupDto } from './group.dto.js';
 import { UserEntity } from './user.entity.js';
-import { toGroupView, type GroupView } from './user-view.js';
+import { toGroupView, type GroupView } from './user.view.js';
 import { UsersService } from './users.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../auth/principal.js';
-import { CurrentUser, Roles } from '../auth/roles.decorator.js';
+import type { Principal } from '../common/principal.js';
+import { CurrentUser, Roles } from '../common/roles.decorator.js';
 import { QuotaLimitsDto } from '../quotas/quota-limits.dto.js';
 import { UserQuotaView } from '../quotas/quota.view.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './user.dto.js';
-import { UserView } from './user-view.js';
+import { UserView } from './user.view.js';
 import { userNotFound, UsersService } from './users.service.js';
 
 /** /users/me* for everyone, the rest for admins. `me` routes are declared before `:id` (§3.14). */

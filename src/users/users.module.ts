@@ -7,7 +7,7 @@ import { FavoritesService } from './favorites.service.js';
 import { GroupEntity, GroupMembershipEntity } from './group.entity.js';
 import { GroupsController } from './groups.controller.js';
 import { GroupsService } from './groups.service.js';
-import { PasswordHasher } from './password-hasher.service.js';
+import { PasswordHasher } from './password-hasher.js';
 import { UserEntity } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { passwordProblem } from '../auth/password-policy.js';
-import { hasRole, type Principal } from '../auth/principal.js';
-import { PasswordHasher } from './password-hasher.service.js';
+import { passwordProblem } from '../common/password-policy.js';
+import { hasRole, type Principal } from '../common/principal.js';
+import { PasswordHasher } from './password-hasher.js';
 import { ApiError } from '../common/api-error.js';
 import { uniqueViolation } from '../database/postgres-errors.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
@@ -14,8 +14,9 @@ import type { UserQuotaView } from '../quotas/quota.view.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { ALL_USERS_GROUP, GroupEntity, GroupMembershipEntity } from './group.entity.js';
 import type { CreateUserDto, ListUsersQuery, UpdateUserDto } from './user.dto.js';
-import { type Role, UserEntity } from './user.entity.js';
-import { toUserView, type UserView } from './user-view.js';
+import { type Role } from '../common/principal.js';
+import { UserEntity } from './user.entity.js';
+import { toUserView, type UserView } from './user.view.js';
 
 export interface ActingUser {
   id: string;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from '@jest/globals';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../common/principal.js';
 import { ManagedSocket, type RawSocket, serialized } from './managed-socket.js';
 
 class FakeRawSocket extends EventEmitter {

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../common/principal.js';
 
 export const CLOSE = { normal: 1000, goingAway: 1001, policy: 1008, internal: 1011, overloaded: 1013 } as const;
 

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
-import { SessionChanges } from '../sessions/session-changes.service.js';
+import { SessionChanges } from '../sessions/session-changes.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 import { type ManagedSocket, serialized } from './managed-socket.js';

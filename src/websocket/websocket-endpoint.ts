@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { Principal } from '../auth/principal.js';
-import type { Role } from '../users/user.entity.js';
+import type { Principal } from '../common/principal.js';
+import type { Role } from '../common/principal.js';
 import type { ManagedSocket } from './managed-socket.js';
 
 export interface WebSocketContext {

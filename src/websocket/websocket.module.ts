@@ -8,7 +8,7 @@ import { EnterpriseEndpoint } from './enterprise.endpoint.js';
 import { LogsEndpoint } from './logs.endpoint.js';
 import { SessionsEndpoint } from './sessions.endpoint.js';
 import { WEBSOCKET_ENDPOINTS } from './websocket-endpoint.js';
-import { WebSocketHub, WebSocketSettings } from './websocket-hub.service.js';
+import { WebSocketHub, WebSocketSettings } from './websocket-hub.js';
 
 /** The WebSockets of api-contract §8, all behind one upgrade handler. */
 @Module({

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { IdleMonitor } from '../../src/activity/idle-monitor.service.js';
+import { IdleMonitor } from '../../src/activity/idle-monitor.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';
 import { controllableClock, createTemplate, launchSession } from '../support/sessions.js';

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { LeaderElection } from '../../src/database/leader-election.service.js';
+import { LeaderElection } from '../../src/database/leader-election.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import type { TemplateResource } from '../../src/kubernetes/resources.js';
 import type { TestAccount } from '../support/accounts.js';

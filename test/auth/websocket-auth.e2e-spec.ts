@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WebSocket, WebSocketServer } from 'ws';
-import { type WebSocketAdmission, WebSocketAuthenticator } from '../../src/auth/websocket-authenticator.service.js';
+import { type WebSocketAdmission, WebSocketAuthenticator } from '../../src/auth/websocket-authenticator.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';
 import { startTestApp } from '../support/test-app.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { freePorts } from '../cluster/control-plane.js';
+import { freePorts } from '../control-plane/control-plane.js';
 import { createAccount } from '../support/accounts.js';
 import { createScratchDatabase } from '../support/database.js';
 import { spawnServer } from '../support/server-process.js';

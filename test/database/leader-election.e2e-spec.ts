@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/database.options.js';
-import { LeaderElection } from '../../src/database/leader-election.service.js';
+import { LeaderElection } from '../../src/database/leader-election.js';
 import { eventually } from '../support/eventually.js';
 
 /** A replica's view: its own connection pool and its own election. */

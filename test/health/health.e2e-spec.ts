@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { ControlPlane } from '../cluster/control-plane.js';
+import { ControlPlane } from '../control-plane/control-plane.js';
 import { eventually } from '../support/eventually.js';
 import { kubectl } from '../support/kubectl.js';
 import { startTestApp } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { eventually } from '../support/eventually.js';
-import { freePorts } from '../cluster/control-plane.js';
+import { freePorts } from '../control-plane/control-plane.js';
 import { type ServerProcess, spawnServer } from '../support/server-process.js';
 
 describe('the server process', () => {

@@ -12,7 +12,7 @@ import {
   KubernetesPermissionError,
   KubernetesUnavailableError,
 } from '../../src/kubernetes/kubernetes-errors.js';
-import type { SessionCache } from '../../src/kubernetes/resource-caches.js';
+import type { SessionCache } from '../../src/kubernetes/custom-resource.cache.js';
 import { kubectl } from '../support/kubectl.js';
 import { sessionManifest, startKubernetesModule } from '../support/kubernetes.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ControlPlane } from '../cluster/control-plane.js';
-import type { SessionCache } from '../../src/kubernetes/resource-caches.js';
+import { ControlPlane } from '../control-plane/control-plane.js';
+import type { SessionCache } from '../../src/kubernetes/custom-resource.cache.js';
 import { eventually } from '../support/eventually.js';
 import { kubectl } from '../support/kubectl.js';
 import { startKubernetesModule } from '../support/kubernetes.js';

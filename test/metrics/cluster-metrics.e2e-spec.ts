@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { NodeCache, PodCache } from '../../src/kubernetes/cluster-caches.js';
+import { NodeCache } from '../../src/kubernetes/node.cache.js';
+import { PodCache } from '../../src/kubernetes/pod.cache.js';
 import { ClusterEndpoint } from '../../src/websocket/cluster.endpoint.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
-/** Must match HELM_VERSION in test/cluster/build-binaries.sh, which builds it. */
+/** Must match HELM_VERSION in test/control-plane/build-binaries.sh, which builds it. */
 const HELM_VERSION = 'v3.22.0';
 export const CHART_DIR = fileURLToPath(new URL('../../helm/streamspace-api', import.meta.url));
 

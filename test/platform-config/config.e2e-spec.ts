@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { IdleMonitor } from '../../src/activity/idle-monitor.service.js';
+import { IdleMonitor } from '../../src/activity/idle-monitor.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import { CONFIG_MAP_NAME, PlatformConfigService } from '../../src/platform-config/platform-config.service.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';

@@ -6,15 +6,15 @@ import type { DataSource } from 'typeorm';
 import { ApiError } from '../../src/common/api-error.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
-import { HomeVolumeCache } from '../../src/kubernetes/cluster-caches.js';
-import { SessionCache } from '../../src/kubernetes/resource-caches.js';
+import { HomeVolumeCache } from '../../src/kubernetes/home-volume.cache.js';
+import { SessionCache } from '../../src/kubernetes/custom-resource.cache.js';
 import { MetricsService } from '../../src/metrics/metrics.service.js';
 import { PlatformConfigService } from '../../src/platform-config/platform-config.service.js';
 import { QuotaService } from '../../src/quotas/quota.service.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { uniqueName } from '../support/accounts.js';
 import { sessionManifest } from '../support/kubernetes.js';
-import { freePorts } from '../cluster/control-plane.js';
+import { freePorts } from '../control-plane/control-plane.js';
 import { startTestApp } from '../support/test-app.js';
 
 const small = { cpuMillicores: 500, memoryMib: 512 };

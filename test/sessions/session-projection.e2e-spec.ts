@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { LeaderElection } from '../../src/database/leader-election.service.js';
+import { LeaderElection } from '../../src/database/leader-election.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import { createAccount, type TestAccount, uniqueName } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';

@@ -25,11 +25,11 @@ export async function runAdminSql(adminUrl: string, sql: string): Promise<void> 
   }
 }
 
-/** Starts `test/cluster/cli.ts full` and resolves with its state once the cluster is ready. */
+/** Starts `test/control-plane/cli.ts full` and resolves with its state once the cluster is ready. */
 function startCluster(stateFile: string): Promise<{ cluster: ChildProcess; state: Record<string, string> }> {
   const cluster = spawn(
     process.execPath,
-    ['--import', '@swc-node/register/esm-register', 'test/cluster/cli.ts', 'full', '--state-file', stateFile],
+    ['--import', '@swc-node/register/esm-register', 'test/control-plane/cli.ts', 'full', '--state-file', stateFile],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { Role } from '../../src/users/user.entity.js';
+import type { Role } from '../../src/common/principal.js';
 import { UsersService } from '../../src/users/users.service.js';
 
 export interface TestAccount {

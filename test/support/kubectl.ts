@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { resolveBinDir } from '../cluster/control-plane.js';
+import { resolveBinDir } from '../control-plane/control-plane.js';
 
 /**
  * Runs the harness's kubectl against the run's cluster (KUBECONFIG), so tests can change

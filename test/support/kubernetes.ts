@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import { KubernetesModule } from '../../src/kubernetes/kubernetes.module.js';
-import { SessionCache, TemplateCache } from '../../src/kubernetes/resource-caches.js';
+import { SessionCache, TemplateCache } from '../../src/kubernetes/custom-resource.cache.js';
 import { testConfig } from './test-app.js';
 
 /** The real KubernetesModule (K8sService and caches) against a cluster, without HTTP or database. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { LeaderElection } from '../../src/database/leader-election.service.js';
+import { LeaderElection } from '../../src/database/leader-election.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import { createAccount, uniqueName } from '../support/accounts.js';
 import { createScratchDatabase } from '../support/database.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { UsersService } from '../../src/users/users.service.js';
-import { WebSocketHub } from '../../src/websocket/websocket-hub.service.js';
+import { WebSocketHub } from '../../src/websocket/websocket-hub.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';
 import { createTemplate, launchSession } from '../support/sessions.js';

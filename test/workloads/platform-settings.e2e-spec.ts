@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
-import { LeaderElection } from '../../src/database/leader-election.service.js';
+import { LeaderElection } from '../../src/database/leader-election.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import { homeVolumeName } from '../../src/kubernetes/names.js';
 import { PlatformConfigService, type PlatformSettings } from '../../src/platform-config/platform-config.service.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { LeaderElection, LEADER_RETRY_MS } from '../../src/database/leader-election.service.js';
+import { LeaderElection, LEADER_RETRY_MS } from '../../src/database/leader-election.js';
 import { eventually } from '../support/eventually.js';
 import {
   type WorkloadsApp,

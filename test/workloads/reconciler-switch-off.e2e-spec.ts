@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { LeaderElection } from '../../src/database/leader-election.service.js';
+import { LeaderElection } from '../../src/database/leader-election.js';
 import { homeVolumeName } from '../../src/kubernetes/names.js';
 import { type WorkloadsApp, createSession, startWorkloadsApp, templateSpec, unique } from './workloads-fixture.js';
 import { unlessNotFound } from '../../src/kubernetes/kubernetes-errors.js';

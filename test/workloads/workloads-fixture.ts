@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { LeaderElection } from '../../src/database/leader-election.service.js';
+import { LeaderElection } from '../../src/database/leader-election.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import type { Condition, SessionResource, TemplateSpec } from '../../src/kubernetes/resources.js';
 import { createScratchDatabase } from '../support/database.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { TemplateResource } from '../kubernetes/resources.js';
-import { owningApplicationInstall, toTemplateView } from './template-view.js';
+import { owningApplicationInstall, toTemplateView } from './template.view.js';
 
 const minimal: TemplateResource = {
   apiVersion: 'stream.space/v1alpha1',

@@ -1,13 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { LeaderElection } from '../database/leader-election.service.js';
+import { LeaderElection } from '../database/leader-election.js';
 import { APPLICATION_LABEL } from '../kubernetes/labels.js';
-import { SessionCache } from '../kubernetes/resource-caches.js';
+import { SessionCache } from '../kubernetes/custom-resource.cache.js';
 import type { SessionResource } from '../kubernetes/resources.js';
-import { cpuMillicores, memoryMib } from '../quotas/quantities.js';
+import { cpuMillicores, memoryMib } from '../kubernetes/quantities.js';
 import { Clock } from '../common/clock.js';
-import { SessionLifecycle } from './session-lifecycle.service.js';
+import { SessionLifecycle } from './session-lifecycle.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

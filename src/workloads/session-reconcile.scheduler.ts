@@ -1,11 +1,11 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { LeaderElection } from '../database/leader-election.service.js';
+import { LeaderElection } from '../database/leader-election.js';
 import { ReconcileLoop } from '../kubernetes/reconcile-loop.js';
-import { SessionCache, TemplateCache } from '../kubernetes/resource-caches.js';
+import { SessionCache, TemplateCache } from '../kubernetes/custom-resource.cache.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { ManagedDeploymentCache } from './managed-deployment-cache.js';
-import { SessionReconciler } from './session-reconciler.js';
+import { ManagedDeploymentCache } from './managed-deployment.cache.js';
+import { SessionReconciler } from './session.reconciler.js';
 import { SESSION_LABEL } from '../kubernetes/labels.js';
 
 /**

@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Role } from '../users/user.entity.js';
+import type { Role } from './principal.js';
 import type { Principal } from './principal.js';
 
 export const IS_PUBLIC = 'streamspace:isPublic';

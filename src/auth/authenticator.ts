@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
-import type { Role } from '../users/user.entity.js';
-import type { Principal } from './principal.js';
+import type { Role } from '../common/principal.js';
+import type { Principal } from '../common/principal.js';
 import { invalidToken, TokenService } from './token.service.js';
 
 export const accountDisabled = () => new ApiError(403, 'Account disabled', 'This account is disabled');

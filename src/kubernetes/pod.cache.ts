@@ -1,29 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { K8sService } from './k8s.service.js';
-import type { NodeObject, PersistentVolumeClaimObject, PodObject, StoredObject } from './resources.js';
+import type { PodObject, StoredObject } from './resources.js';
 import { type CacheEvent, WatchCache } from './watch-cache.js';
-
-/**
- * Every Node, kept by list + watch (api-contract §5.9). Node administration reads it, and so do
- * the dashboard figures. Writers put the node a patch returned in with `applyWrite`.
- */
-@Injectable()
-export class NodeCache extends WatchCache<NodeObject> implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(k8s: K8sService) {
-    super('nodes', {
-      list: (query) => k8s.nodes.list(query),
-      watch: (query, onEvent, onDone) => k8s.watch(k8s.nodes.path, query, onEvent, onDone),
-    });
-  }
-
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.stop();
-  }
-}
 
 /** WatchCache keys objects by name; pod names repeat across namespaces, so each pod is wrapped. */
 interface PodEntry extends StoredObject {
@@ -97,31 +75,5 @@ export class PodCache implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.cache.stop();
-  }
-}
-
-/**
- * The PersistentVolumeClaims of NAMESPACE — the users' home volumes, found by their §5.5 name —
- * kept by list + watch, so quota display routes and dashboards read home sizes without a
- * Kubernetes request. Quota checks still read fresh.
- */
-@Injectable()
-export class HomeVolumeCache
-  extends WatchCache<PersistentVolumeClaimObject>
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
-  constructor(k8s: K8sService) {
-    super('persistentvolumeclaims', {
-      list: (query) => k8s.pvcs.list(k8s.namespace, query),
-      watch: (query, onEvent, onDone) => k8s.watch(k8s.pvcs.path(k8s.namespace), query, onEvent, onDone),
-    });
-  }
-
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.stop();
   }
 }

@@ -1,13 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { disconnectRuleApplies } from '../activity/hibernation-rules.js';
-import { Hibernator } from '../activity/hibernator.service.js';
+import { Hibernator } from '../activity/hibernator.js';
 import { Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { HEARTBEAT_TIMEOUT_SECONDS, liveConnection } from '../sessions/live-connection.js';
-import { ConnectionEntity } from '../sessions/session-record.entity.js';
+import { ConnectionEntity } from '../sessions/connection.entity.js';
 
 const HISTORY_DAYS = 90;
 
@@ -17,7 +17,7 @@ const HISTORY_DAYS = 90;
  * disconnect rule (auto-hibernation after `session.autoHibernateDelay`).
  */
 @Injectable()
-export class ConnectionTracker {
+export class ConnectionTracker implements OnModuleInit {
   private readonly logger = new Logger(ConnectionTracker.name);
 
   constructor(
@@ -26,6 +26,16 @@ export class ConnectionTracker {
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
   ) {}
+
+  onModuleInit(): void {
+    this.metrics.liveConnections(async () => {
+      const [{ live }] = await this.db.query<{ live: number }[]>(
+        `SELECT count(*)::int AS live FROM connections c WHERE ${liveConnection('$1')}`,
+        [this.clock.now()],
+      );
+      return live;
+    });
+  }
 
   @Interval('connection-tracker', 30_000)
   async scheduledTick(): Promise<void> {

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer } from 'ws';
-import { WebSocketAuthenticator, type WebSocketAdmission } from '../auth/websocket-authenticator.service.js';
+import { WebSocketAuthenticator, type WebSocketAdmission } from '../auth/websocket-authenticator.js';
 import { ApiError } from '../common/api-error.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { CLOSE, ManagedSocket } from './managed-socket.js';

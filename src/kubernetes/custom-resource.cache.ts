@@ -5,7 +5,7 @@ import type { CustomResource, SessionResource, TemplateResource } from './resour
 import { WatchCache } from './watch-cache.js';
 
 /** A watch cache of one custom resource collection, fed by K8sService (reads and our writes). */
-abstract class CustomResourceCache<T extends CustomResource>
+export abstract class CustomResourceCache<T extends CustomResource>
   extends WatchCache<T>
   implements OnApplicationBootstrap, OnApplicationShutdown
 {

@@ -6,10 +6,11 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import type { SessionResource } from '../kubernetes/resources.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
-import { cpuMillicores, memoryMib } from '../quotas/quantities.js';
+import { cpuMillicores, memoryMib } from '../kubernetes/quantities.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { UsersService } from '../users/users.service.js';
-import { type ConnectionCloseReason, SessionRecordEntity } from './session-record.entity.js';
+import { type ConnectionCloseReason } from './connection.entity.js';
+import { SessionRecordEntity } from './session-record.entity.js';
 
 export const STATE_REASON_ANNOTATION = 'streamspace.io/state-reason';
 /** Why `spec.state` last changed (§5.2); the reconciler words it into `status.message`. */

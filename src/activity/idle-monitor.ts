@@ -7,7 +7,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { liveConnection } from '../sessions/live-connection.js';
 import { durationSql, idleMonitorReason } from './hibernation-rules.js';
-import { Hibernator } from './hibernator.service.js';
+import { Hibernator } from './hibernator.js';
 
 const JOB = 'idle-monitor';
 

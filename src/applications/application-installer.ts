@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../common/principal.js';
 import { CatalogRepository } from '../catalog/catalog.repository.js';
 import { CATALOG_ID_LABEL, catalogTemplateNotFound } from '../catalog/catalog.service.js';
 import { ApiError } from '../common/api-error.js';

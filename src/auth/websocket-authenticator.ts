@@ -4,10 +4,10 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { databaseUnavailable } from '../common/api-exception.filter.js';
 import { AppConfig } from '../config/app-config.js';
-import type { Role } from '../users/user.entity.js';
+import type { Role } from '../common/principal.js';
 import { insufficientRole } from './auth.guard.js';
-import { Authenticator } from './authenticator.service.js';
-import { hasRole, type Principal } from './principal.js';
+import { Authenticator } from './authenticator.js';
+import { hasRole, type Principal } from '../common/principal.js';
 
 const BEARER_PROTOCOL_PREFIX = 'base64url.bearer.authorization.k8s.io.';
 export const STREAMSPACE_PROTOCOL = 'streamspace.v1';

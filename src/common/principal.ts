@@ -1,4 +1,5 @@
-import type { Role } from '../users/user.entity.js';
+export const ROLES = ['user', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 /** Who is calling: the database's view of the token's user, plus the token itself. */
 export interface Principal {

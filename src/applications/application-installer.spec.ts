@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { applicationTemplateName } from './application-installer.service.js';
+import { applicationTemplateName } from './application-installer.js';
 
 describe('application Template names', () => {
   it('appends 8 random hex characters to the catalog name, so each installation gets its own', () => {

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { SessionCache } from '../kubernetes/resource-caches.js';
+import { SessionCache } from '../kubernetes/custom-resource.cache.js';
 
 /** `owner` = the username whose sessions changed. */
 export type SessionChangeListener = (owner: string) => void;

@@ -8,7 +8,7 @@ import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { durationSeconds } from '../common/durations.js';
 import { liveConnection } from '../sessions/live-connection.js';
-import { SessionLifecycle } from '../sessions/session-lifecycle.service.js';
+import { SessionLifecycle } from '../sessions/session-lifecycle.js';
 import type { HibernationFacts, HibernationReason, HibernationSettings } from './hibernation-rules.js';
 
 const MAX_PARALLEL = 10;

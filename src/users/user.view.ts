@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { UserQuotaView } from '../quotas/quota.view.js';
 import type { GroupEntity } from './group.entity.js';
-import { ROLES, type Role, type UserEntity } from './user.entity.js';
+import { ROLES, type Role } from '../common/principal.js';
+import { type UserEntity } from './user.entity.js';
 
 /** `User` on the wire (api-contract §4.1). Never carries a password hash. */
 export class UserView {

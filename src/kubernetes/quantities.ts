@@ -42,10 +42,6 @@ export function memoryMib(input: string | number): number | undefined {
   return Number(ceilDiv(q.numerator, q.denominator * MIB));
 }
 
-/** What one session may request (api-contract §3.3 step 5); Template defaults obey it too. */
-export const SESSION_CPU_MILLICORES = { min: 100, max: 64_000 };
-export const SESSION_MEMORY_MIB = { min: 128, max: 512 * 1024 };
-
 /** Memory quantity → exact whole bytes (rounded up), for figures reported as decimal byte strings. */
 export function memoryBytes(input: string | number): bigint | undefined {
   const q = parseQuantity(input);
