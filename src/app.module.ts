@@ -7,7 +7,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { ClusterModule } from './cluster/cluster.module.js';
 import { ClockModule } from './common/clock.js';
-import { jsonBodyParser, noStore } from './common/http-middleware.js';
+import { noStore, rejectNulBytes } from './common/http-middleware.js';
+import { jsonBody } from './common/json-body.js';
 import { loggerParams } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -59,7 +60,7 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(jsonBodyParser).forRoutes('*path');
+    consumer.apply(rejectNulBytes, jsonBody).forRoutes('*path');
     consumer.apply(noStore).forRoutes('*path');
     consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }

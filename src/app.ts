@@ -6,7 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ApiError, routeNotFound } from './common/api-error.js';
 import { ApiExceptionFilter, writeApiError } from './common/api-exception.filter.js';
-import { createValidationPipe } from './common/validation.js';
+import { JsonBodyPipe } from './common/json-body.js';
+import { createValidationPipe, PathNamePipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthService } from './health/health.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -47,7 +48,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
 
   app.setGlobalPrefix(API_PREFIX);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new PathNamePipe(), new JsonBodyPipe(), createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   registerRootRoutes(app, config);
   setUpSwagger(app);

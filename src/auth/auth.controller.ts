@@ -1,13 +1,16 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
+import { AnswerUnusableBodyWith } from '../common/json-body.js';
 import { validateBody } from '../common/validation.js';
 import { LoginDto, LoginResponse, RefreshDto, SetupDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
-import { LoginThrottleGuard } from './login-throttle.guard.js';
 import type { Principal } from '../common/principal.js';
 import { CurrentUser, Public, Roles } from '../common/roles.decorator.js';
-import { SetupService, type SetupStatus } from './setup.service.js';
+import { SetupService, type SetupStatus, setupBodyRefused } from './setup.service.js';
+
+const loginBodyRefused = () => new ApiError(400, 'Invalid request body', 'username and password are required');
+const refreshBodyRefused = () => new ApiError(400, 'Invalid request body', 'token is required');
 
 /** Login, refresh, logout and the first-run setup wizard (api-contract §3.1). */
 @ApiTags('auth')
@@ -21,18 +24,14 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @UseGuards(LoginThrottleGuard)
   @ApiOperation({ summary: 'Exchange username and password for a 24 h token' })
   @ApiBody({ type: LoginDto })
+  @AnswerUnusableBodyWith(loginBodyRefused)
   @ApiOkResponse({ type: LoginResponse })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts for this username or address' })
-  login(@Body() body: unknown): Promise<LoginResponse> {
-    const { username, password } = validateBody(
-      LoginDto,
-      body,
-      () => new ApiError(400, 'Invalid request body', 'username and password are required'),
-    );
-    return this.auth.login(username, password);
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this username, address or both' })
+  login(@Body() body: unknown, @Ip() clientAddress: string | undefined): Promise<LoginResponse> {
+    const { username, password } = validateBody(LoginDto, body, loginBodyRefused);
+    return this.auth.login(username, password, clientAddress);
   }
 
   @Post('refresh')
@@ -40,13 +39,10 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Trade a valid token for a new one; the old one is revoked' })
   @ApiBody({ type: RefreshDto })
+  @AnswerUnusableBodyWith(refreshBodyRefused)
   @ApiOkResponse({ type: LoginResponse })
   refresh(@Body() body: unknown): Promise<LoginResponse> {
-    const { token } = validateBody(
-      RefreshDto,
-      body,
-      () => new ApiError(400, 'Invalid request body', 'token is required'),
-    );
+    const { token } = validateBody(RefreshDto, body, refreshBodyRefused);
     return this.auth.refresh(token);
   }
 
@@ -71,6 +67,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'One-shot: give the bootstrap admin its password and email' })
   @ApiBody({ type: SetupDto })
+  @AnswerUnusableBodyWith(setupBodyRefused)
   setup(@Body() body: unknown) {
     return this.setupService.setup(body);
   }

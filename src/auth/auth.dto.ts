@@ -1,9 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { IsString, Length, Matches } from 'class-validator';
+import { USERNAME } from '../users/user.dto.js';
 import { UserView } from '../users/user.view.js';
 
 export class LoginDto {
-  @ApiProperty({ example: 'admin' }) @IsString() @Length(1, 63) username!: string;
+  /** A name no account can have is refused before it is counted (api-contract §1.5). */
+  @ApiProperty({ example: 'admin', pattern: USERNAME.source, maxLength: 63 })
+  @IsString()
+  @Length(1, 63)
+  @Matches(USERNAME)
+  username!: string;
   @ApiProperty({ format: 'password' }) @IsString() @Length(1, 128) password!: string;
 }
 

@@ -6,7 +6,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { Authenticator } from './authenticator.js';
-import { LoginThrottleGuard } from './login-throttle.guard.js';
+import { LoginThrottle } from './login-throttle.js';
 import { RevokedTokenEntity } from './revoked-token.entity.js';
 import { SetupService } from './setup.service.js';
 import { TokenService } from './token.service.js';
@@ -22,7 +22,7 @@ import { WebSocketAuthenticator } from './websocket-authenticator.js';
     AuthService,
     SetupService,
     WebSocketAuthenticator,
-    LoginThrottleGuard,
+    LoginThrottle,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [Authenticator, WebSocketAuthenticator, TokenService],

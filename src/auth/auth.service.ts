@@ -9,6 +9,7 @@ import { toUserView } from '../users/user.view.js';
 import { UsersService } from '../users/users.service.js';
 import type { LoginResponse } from './auth.dto.js';
 import { accountDisabled, Authenticator } from './authenticator.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from '../common/principal.js';
 import { RevokedTokenEntity, type RevocationReason } from './revoked-token.entity.js';
 import { TokenService } from './token.service.js';
@@ -27,17 +28,28 @@ export class AuthService {
     private readonly authenticator: Authenticator,
     private readonly hasher: PasswordHasher,
     private readonly users: UsersService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  /** Same answer for unknown user, wrong or missing password and non-local accounts: no enumeration. */
-  async login(username: string, password: string): Promise<LoginResponse> {
-    const user = await this.db.manager
-      .createQueryBuilder(UserEntity, 'u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.username) = lower(:username)', { username })
-      .getOne();
-    const usable = user?.provider === 'local' ? user.passwordHash : null;
-    if (!(await this.hasher.matches(password, usable)) || !user) throw invalidCredentials();
+  /**
+   * Same answer for unknown user, wrong or missing password and non-local accounts: no
+   * enumeration. Only those failures count towards throttling; a right password clears its
+   * username and address counter.
+   */
+  async login(username: string, password: string, clientAddress: string | undefined): Promise<LoginResponse> {
+    const attempt = this.throttle.admit(username, clientAddress);
+    let user: UserEntity | undefined;
+    try {
+      user = await this.userWithPassword(username, password);
+    } catch (error) {
+      attempt.release();
+      throw error;
+    }
+    if (!user) {
+      attempt.failed();
+      throw invalidCredentials();
+    }
+    attempt.succeeded();
     if (!user.active) throw accountDisabled();
 
     await this.db.manager.update(UserEntity, user.id, { lastLogin: new Date() });
@@ -48,6 +60,17 @@ export class AuthService {
       expiresAt: issued.expiresAt.toISOString(),
       user: toUserView(user, { groups: await this.users.groupIds(user.id) }),
     };
+  }
+
+  /** The local account with this username (any case) and password, if there is one. */
+  private async userWithPassword(username: string, password: string): Promise<UserEntity | undefined> {
+    const user = await this.db.manager
+      .createQueryBuilder(UserEntity, 'u')
+      .addSelect('u.passwordHash')
+      .where('lower(u.username) = lower(:username)', { username })
+      .getOne();
+    const usable = user?.provider === 'local' ? user.passwordHash : null;
+    return (await this.hasher.matches(password, usable)) && user ? user : undefined;
   }
 
   /** A valid token buys a new one and is revoked in the same step; a second use gets 401. */

@@ -23,6 +23,7 @@ export interface SetupStatus {
 /** The wizard shows `error` and `hint`, so each refusal carries its full sentence there (§3.1). */
 const refusal = (status: number, sentence: string, hint?: string) =>
   new ApiError(status, sentence, sentence, hint === undefined ? {} : { hint });
+export const setupBodyRefused = () => refusal(400, 'Invalid request format');
 
 /**
  * How the bootstrap `admin` gets its first password (§2.5): ADMIN_PASSWORD_RESET at every start,
@@ -88,7 +89,7 @@ export class SetupService implements OnApplicationBootstrap {
         'Setup wizard is disabled - admin account is already configured',
         'Use the login page or password reset mechanism instead',
       );
-    const dto = validateBody(SetupDto, body, () => refusal(400, 'Invalid request format'));
+    const dto = validateBody(SetupDto, body, setupBodyRefused);
     if (dto.password !== dto.passwordConfirm) throw refusal(400, 'Passwords do not match');
     const weak = passwordProblem(dto.password);
     if (weak) throw refusal(400, weak);

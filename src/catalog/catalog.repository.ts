@@ -5,6 +5,10 @@ import type { TemplateSpec } from '../kubernetes/resources.js';
 import type { CatalogEntry } from './catalog-file.js';
 import type { CatalogSort, ListCatalogQuery } from './catalog.dto.js';
 
+/** `catalog_templates.id` is an int4: a number outside its range names no row (and PostgreSQL would refuse it). */
+export const MAX_CATALOG_ID = 2_147_483_647;
+const isRowId = (id: number) => Number.isInteger(id) && Math.abs(id) <= MAX_CATALOG_ID;
+
 /** A `catalog_templates` row with camelCase keys. */
 export interface CatalogRow {
   id: number;
@@ -89,6 +93,7 @@ export class CatalogRepository {
 
   /** An active row, or undefined (dropped entries are not offered any more). */
   async findActive(id: number, manager: EntityManager = this.db.manager): Promise<CatalogRow | undefined> {
+    if (!isRowId(id)) return undefined;
     const [row] = await manager.query<CatalogRow[]>(
       `SELECT ${COLUMNS} FROM catalog_templates WHERE id = $1 AND active`,
       [id],
@@ -98,6 +103,7 @@ export class CatalogRepository {
 
   /** Counts a view of an active row and returns it. */
   async viewActive(id: number): Promise<CatalogRow | undefined> {
+    if (!isRowId(id)) return undefined;
     const [row] = await this.db.query<CatalogRow[]>(
       `WITH viewed AS (UPDATE catalog_templates SET view_count = view_count + 1 WHERE id = $1 AND active RETURNING *)
        SELECT ${COLUMNS} FROM viewed`,

@@ -5,7 +5,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import type { TemplateView } from '../templates/template.view.js';
 import { type ListCatalogQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './catalog.dto.js';
-import { CatalogRepository } from './catalog.repository.js';
+import { CatalogRepository, MAX_CATALOG_ID } from './catalog.repository.js';
 import { type CatalogTemplateView, toCatalogTemplateView } from './catalog.view.js';
 import { checkTemplateSpec, extractTemplateSpec } from './template-manifest.js';
 
@@ -14,11 +14,12 @@ export const CATALOG_ID_LABEL = 'streamspace.io/catalog-id';
 export const catalogTemplateNotFound = (id: number | string, status = 404) =>
   new ApiError(status, 'Catalog template not found', `No catalog template with ID ${id}`);
 
-/** `:id` of the catalog routes: an integer, else 400 (§3.6). */
+/** `:id` of the catalog routes: an integer within the id column's range, else 400 (§3.6). */
 export function parseCatalogId(value: string | undefined): number {
-  if (value === undefined || !/^[0-9]{1,9}$/.test(value))
-    throw new ApiError(400, 'Invalid request', 'id: must be an integer');
-  return Number(value);
+  const id = value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!(id <= MAX_CATALOG_ID))
+    throw new ApiError(400, 'Invalid request', `id: must be an integer up to ${MAX_CATALOG_ID}`);
+  return id;
 }
 
 /** The catalog routes (api-contract §3.6). */

@@ -28,6 +28,8 @@ type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
 function objectBody(body: unknown): JsonObject {
   if (!isObject(body)) throw invalidRequest([{ field: 'body', message: 'must be a JSON object' }]);
   return body;
@@ -59,6 +61,10 @@ export class ClusterResourcesService {
 
   async create(input: unknown, queryNamespace: string | undefined): Promise<StoredObject> {
     const body = objectBody(input);
+    // Without them it is not a Kubernetes object at all: malformed, not a refused kind (§3.9).
+    if (!isNonEmptyString(body.kind) || !isNonEmptyString(body.apiVersion)) {
+      throw new ApiError(400, 'Invalid resource', 'The object must name its apiVersion and kind');
+    }
     const managed = resolveKind(body.kind);
     assertApiVersion(managed, body.apiVersion);
     const metadata = metadataOf(body);

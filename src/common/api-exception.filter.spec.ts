@@ -59,19 +59,6 @@ describe('ApiExceptionFilter', () => {
     expect(sent.body).toEqual({ error: 'Internal error', message: 'An unexpected error occurred', requestId: 'req-1' });
   });
 
-  it('maps body parser errors', () => {
-    expect(run(Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 }))).toMatchObject({
-      status: 413,
-      body: { error: 'Payload too large', message: 'Request bodies are limited to 2 MiB' },
-    });
-    expect(
-      run(Object.assign(new Error('Unexpected token'), { type: 'entity.parse.failed', status: 400 })),
-    ).toMatchObject({
-      status: 400,
-      body: { error: 'Invalid request' },
-    });
-  });
-
   it('maps other HTTP exceptions to a generic label', () => {
     expect(run(new BadRequestException('nope'))).toMatchObject({
       status: 400,

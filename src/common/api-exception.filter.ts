@@ -26,25 +26,6 @@ const GENERIC_LABELS: Record<number, string> = {
   429: 'Too many requests',
 };
 
-/**
- * Errors raised by Express's body parser carry a `type`; Nest's adapter wraps them in an
- * HttpException whose `cause` is the original.
- */
-function bodyParserError(exception: unknown): ApiError | undefined {
-  const error = exception as { type?: unknown; cause?: { type?: unknown } } | null;
-  const type = error?.type ?? error?.cause?.type;
-  if (type === 'entity.too.large') {
-    return new ApiError(413, 'Payload too large', 'Request bodies are limited to 2 MiB');
-  }
-  if (type === 'entity.parse.failed') {
-    return new ApiError(400, 'Invalid request', 'body: must be a JSON object');
-  }
-  if ((typeof type === 'string' && type.startsWith('encoding.')) || type === 'charset.unsupported') {
-    return new ApiError(415, 'Unsupported media type', 'Request bodies must be UTF-8 JSON');
-  }
-  return undefined;
-}
-
 const DB_UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -107,8 +88,6 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toApiError(exception: unknown, request: Request): ApiError {
     if (exception instanceof ApiError) return exception;
-    const parserError = bodyParserError(exception);
-    if (parserError) return parserError;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       // Nest's router answers unknown routes with a NotFoundException("Cannot GET /x").

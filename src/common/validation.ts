@@ -1,6 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+  type PipeTransform,
+  ValidationPipe,
+  type ValidationError,
+} from '@nestjs/common';
+import type { Request } from 'express';
 import { type FieldProblem, invalidRequest } from './api-error.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
@@ -43,3 +52,30 @@ export function validateBody<T extends object>(dto: new () => T, body: unknown, 
   if (validateSync(instance, { whitelist: true, forbidNonWhitelisted: false }).length > 0) throw onInvalid();
   return instance;
 }
+
+/**
+ * A path parameter names one object: `.`, `..` or a `/` (sent as `%2F`) would name another path
+ * once it reaches a Kubernetes or file URL, so they answer 400 before anything is read
+ * (api-contract §1.4). Wildcard parameters (label and taint keys, which may hold `/`) arrive as
+ * arrays of segments, and opaque keys are read with PathKey: both are their routes' own business.
+ */
+@Injectable()
+export class PathNamePipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (
+      metadata.type === 'param' &&
+      typeof value === 'string' &&
+      (value === '.' || value === '..' || value.includes('/'))
+    ) {
+      throw invalidRequest([
+        { field: metadata.data ?? 'path', message: "must be a name, not '.', '..' or one holding '/'" },
+      ]);
+    }
+    return value;
+  }
+}
+
+/** A path parameter that is an opaque key rather than a name (a favourite, §3.2): any text. */
+export const PathKey = createParamDecorator(
+  (name: string, context: ExecutionContext) => context.switchToHttp().getRequest<Request>().params[name],
+);

@@ -109,8 +109,9 @@ describe('loadConfig', () => {
     ['METRICS_TOKEN', 'short'],
     ['ADMIN_PASSWORD', 'too-short'],
     ['ADMIN_PASSWORD_RESET', 'password1234'],
-    ['LOGIN_ATTEMPTS_PER_USERNAME', '0'],
-    ['LOGIN_ATTEMPTS_PER_ADDRESS', '1e3'],
+    ['LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS', '0'],
+    ['LOGIN_FAILURES_PER_ADDRESS', '1e3'],
+    ['LOGIN_FAILURES_PER_USERNAME', '100001'],
   ])('rejects %s=%s with a message naming the variable', (variable, value) => {
     const problems = problemsOf({ [variable]: value });
     expect(problems).toHaveLength(1);

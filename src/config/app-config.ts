@@ -36,8 +36,12 @@ export abstract class AppConfig {
   /** Exact origins, or '*' for any. */
   abstract readonly corsAllowedOrigins: readonly string[] | '*';
   abstract readonly trustProxy: string | undefined;
-  /** Login attempts allowed per minute, per username and per client address. */
-  abstract readonly loginAttemptsPerMinute: { readonly perUsername: number; readonly perAddress: number };
+  /** Failed logins allowed per minute (api-contract §1.5). */
+  abstract readonly loginFailuresPerMinute: {
+    readonly perUsernameAndAddress: number;
+    readonly perAddress: number;
+    readonly perUsername: number;
+  };
   abstract readonly idleCheckIntervalSeconds: number;
   abstract readonly reconcilerEnabled: boolean;
   abstract readonly clusterWriteNamespaces: readonly string[];
@@ -89,7 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     adminPasswordReset: e.ADMIN_PASSWORD_RESET,
     corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS.includes('*') ? '*' : e.CORS_ALLOWED_ORIGINS,
     trustProxy: e.TRUST_PROXY,
-    loginAttemptsPerMinute: { perUsername: e.LOGIN_ATTEMPTS_PER_USERNAME, perAddress: e.LOGIN_ATTEMPTS_PER_ADDRESS },
+    loginFailuresPerMinute: {
+      perUsernameAndAddress: e.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS,
+      perAddress: e.LOGIN_FAILURES_PER_ADDRESS,
+      perUsername: e.LOGIN_FAILURES_PER_USERNAME,
+    },
     idleCheckIntervalSeconds: e.IDLE_CHECK_INTERVAL,
     reconcilerEnabled: e.RECONCILER_ENABLED,
     clusterWriteNamespaces: e.CLUSTER_WRITE_NAMESPACES,

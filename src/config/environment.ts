@@ -154,18 +154,24 @@ class EnvironmentVariables {
   @IsIn([true, false], { message: '$property must be true or false, got "$value"' })
   RECONCILER_ENABLED: boolean = true;
 
-  /** Login throttling (api-contract §1.5): attempts per minute before 429. */
+  /** Login throttling (api-contract §1.5): failed logins per minute before 429. */
   @Transform(stringToInteger)
   @IsInt({ message: '$property must be an integer 1-100000, got "$value"' })
   @Min(1, { message: '$property must be an integer 1-100000, got "$value"' })
   @Max(100_000, { message: '$property must be an integer 1-100000, got "$value"' })
-  LOGIN_ATTEMPTS_PER_USERNAME: number = 10;
+  LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS: number = 10;
 
   @Transform(stringToInteger)
   @IsInt({ message: '$property must be an integer 1-100000, got "$value"' })
   @Min(1, { message: '$property must be an integer 1-100000, got "$value"' })
   @Max(100_000, { message: '$property must be an integer 1-100000, got "$value"' })
-  LOGIN_ATTEMPTS_PER_ADDRESS: number = 60;
+  LOGIN_FAILURES_PER_ADDRESS: number = 60;
+
+  @Transform(stringToInteger)
+  @IsInt({ message: '$property must be an integer 1-100000, got "$value"' })
+  @Min(1, { message: '$property must be an integer 1-100000, got "$value"' })
+  @Max(100_000, { message: '$property must be an integer 1-100000, got "$value"' })
+  LOGIN_FAILURES_PER_USERNAME: number = 100;
 
   @Transform(toList)
   @Validate(DnsLabelList)

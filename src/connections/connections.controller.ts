@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Principal } from '../common/principal.js';
 import { CurrentUser, Roles } from '../common/roles.decorator.js';
 import { ApiError } from '../common/api-error.js';
 import { ConnectResponse } from './connection.view.js';
-import { connectionIdParameter } from '../sessions/connection-parameters.js';
+import { ConnectBody, connectionIdParameter } from '../sessions/connection-parameters.js';
 import { type ClientInfo, ConnectionsService } from './connections.service.js';
 
 function optionalUser(value: unknown): string | undefined {
@@ -41,6 +41,7 @@ export class ConnectionsController {
   @Roles('user')
   @HttpCode(200)
   @ApiOperation({ summary: 'Connect; same as GET, also accepts {"user": …} in the body' })
+  @ApiBody({ type: ConnectBody, required: false })
   @ApiOkResponse({ type: ConnectResponse })
   connectByPost(
     @CurrentUser() caller: Principal,

@@ -44,8 +44,10 @@ export class ConnectionsService {
       throw new ApiError(409, 'Session terminated', 'Set the session to running before connecting');
     if (session.spec.state === 'running' && session.status?.phase === 'Failed')
       throw new ApiError(409, 'Session failed', session.status.message ?? '');
-    const wasHibernated = session.spec.state === 'hibernated';
-    if (wasHibernated) session = (await this.lifecycle.start(session, 'connect')).session;
+    // Of concurrent connects to a hibernated session only the one that woke it says so (§3.3).
+    let wokeIt = false;
+    if (session.spec.state === 'hibernated')
+      ({ session, started: wokeIt } = await this.lifecycle.start(session, 'connect'));
 
     const now = this.clock.now();
     const [connection] = await this.db.query<{ id: string }[]>(
@@ -57,7 +59,7 @@ export class ConnectionsService {
     this.changes.notify(session.spec.user);
 
     const url = session.status?.url ?? '';
-    const [ready, message] = wasHibernated
+    const [ready, message] = wokeIt
       ? [false, 'Connection established. Session is waking from hibernation - please wait.']
       : session.status?.phase !== 'Running'
         ? [false, 'Connection established. Session is starting up - please wait.']

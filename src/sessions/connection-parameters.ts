@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,4 +15,10 @@ export function connectionIdParameter(value: unknown, required: boolean): string
   if (typeof value !== 'string' || !UUID.test(value))
     throw new ApiError(400, 'Invalid request', 'connectionId: must be a UUID');
   return value;
+}
+
+/** Body of POST /sessions/:id/connect: absent, `null` or this object (§3.3). */
+export class ConnectBody {
+  @ApiPropertyOptional({ description: 'Connect as this user (operators and admins; default: the caller)' })
+  user?: string;
 }

@@ -322,6 +322,8 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
     [{ catalogTemplateId: 1, groupIds: 'all' }, 400, 'Invalid request'],
     [{ catalogTemplateId: 1, platform: 'docker' }, 400, 'Unsupported platform'],
     [{ catalogTemplateId: 999999 }, 400, 'Catalog template not found'],
+    [{ catalogTemplateId: 2147483648 }, 400, 'Catalog template not found'],
+    [{ catalogTemplateId: 1e30 }, 400, 'Catalog template not found'],
     [{ catalogTemplateId: 1, groupIds: ['00000000-0000-0000-0000-000000000000'] }, 400, 'Group not found'],
     [{ catalogTemplateId: 1, groupIds: ['not-a-uuid'] }, 400, 'Group not found'],
   ])('refuses %j with %i %s and writes nothing', async (body, status, error) => {

@@ -4,6 +4,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { UsersService } from '../../src/users/users.service.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';
+import { controllableClock } from '../support/sessions.js';
 import { startTestApp } from '../support/test-app.js';
 
 describe('POST /api/v1/auth/login', () => {
@@ -101,45 +102,104 @@ describe('POST /api/v1/auth/login', () => {
   });
 });
 
-describe('login throttling', () => {
+describe('login throttling (§1.5 429)', () => {
   let app: NestExpressApplication;
   let url: string;
+  let clock: ReturnType<typeof controllableClock>;
+  let alice: TestAccount;
+  let addresses = 0;
+
+  /** A client address of its own for each test (the server trusts X-Forwarded-For from loopback here). */
+  const newAddress = () => `198.51.100.${++addresses}`;
+  const login = (address: string, username: string, password: string) =>
+    request(url).post('/api/v1/auth/login').set('X-Forwarded-For', address).send({ username, password });
 
   beforeAll(async () => {
-    ({ app, url } = await startTestApp({ LOGIN_ATTEMPTS_PER_USERNAME: '3', LOGIN_ATTEMPTS_PER_ADDRESS: '8' }));
+    ({ app, url } = await startTestApp({
+      TRUST_PROXY: 'loopback',
+      LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS: '3',
+      LOGIN_FAILURES_PER_ADDRESS: '6',
+      LOGIN_FAILURES_PER_USERNAME: '5',
+    }));
+    clock = controllableClock(app);
+    alice = await createAccount(app, url);
   });
   afterAll(() => app?.close());
 
-  it('limits attempts per username, whatever the case, with 429 and Retry-After', async () => {
-    const victim = await createAccount(app, url); // one attempt: the login inside createAccount
-    await request(url).post('/api/v1/auth/login').send({ username: victim.username, password: 'guess-1' }).expect(401);
-    await request(url)
-      .post('/api/v1/auth/login')
-      .send({ username: victim.username.toUpperCase(), password: 'guess-2' })
-      .expect(401);
-    const limited = await request(url)
-      .post('/api/v1/auth/login')
-      .send({ username: victim.username, password: victim.password })
-      .expect(429);
-    expect(limited.body).toEqual({
-      error: 'Too many attempts',
-      message: expect.stringMatching(/^Too many login attempts/),
-    });
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    // Another account from the same address is still served.
-    await request(url).post('/api/v1/auth/login').send({ username: 'someone-else', password: 'guess-3' }).expect(401);
+  it('never counts successful logins: a client may log in as often as it likes', async () => {
+    const address = newAddress();
+    for (let attempt = 0; attempt < 12; attempt++) await login(address, alice.username, alice.password).expect(200);
   });
 
-  it('limits attempts per client address across usernames', async () => {
-    const statuses: number[] = [];
-    for (let attempt = 0; attempt < 6; attempt++) {
-      const response = await request(url)
-        .post('/api/v1/auth/login')
-        .send({ username: `spray-${attempt}`, password: 'guess' });
-      statuses.push(response.status);
+  it('clears the username+address counter on success', async () => {
+    const bob = await createAccount(app, url);
+    const address = newAddress();
+    for (const password of ['wrong-1', 'wrong-2', bob.password, 'wrong-3', 'wrong-4', bob.password]) {
+      await login(address, bob.username, password).expect(password === bob.password ? 200 : 401);
     }
-    // 2 attempts were made by the previous test's other logins from this address (8 allowed in all).
-    expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
-    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('blocks a username+address pair for five minutes after 3 failures, whatever the case', async () => {
+    const carol = await createAccount(app, url);
+    const address = newAddress();
+    await login(address, carol.username, 'guess-1').expect(401);
+    await login(address, carol.username.toUpperCase(), 'guess-2').expect(401);
+    await login(address, carol.username, 'guess-3').expect(401);
+    const blocked = await login(address, carol.username, carol.password).expect(429);
+    expect(blocked.body).toEqual({
+      error: 'Too many attempts',
+      message: expect.stringMatching(/^Too many failed logins; try again in \d+ seconds$/),
+    });
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(290);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(300);
+
+    // Carol from elsewhere, and someone else from this address, are still served.
+    await login(newAddress(), carol.username, carol.password).expect(200);
+    await login(address, alice.username, alice.password).expect(200);
+
+    clock.advance(4 * 60_000);
+    await login(address, carol.username, carol.password).expect(429);
+    clock.advance(61_000);
+    await login(address, carol.username, carol.password).expect(200);
+  });
+
+  it('limits failures per client address across usernames until the minute is over', async () => {
+    const address = newAddress();
+    for (let attempt = 0; attempt < 6; attempt++) await login(address, `nobody-${attempt}`, 'guess').expect(401);
+    const limited = await login(address, alice.username, alice.password).expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    await login(newAddress(), alice.username, alice.password).expect(200);
+    clock.advance(61_000);
+    await login(address, alice.username, alice.password).expect(200);
+  });
+
+  it('limits failures per username over all addresses for one minute', async () => {
+    const dave = await createAccount(app, url);
+    for (let attempt = 0; attempt < 5; attempt++) await login(newAddress(), dave.username, 'guess').expect(401);
+    const limited = await login(newAddress(), dave.username, dave.password).expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(50);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    clock.advance(61_000);
+    await login(newAddress(), dave.username, dave.password).expect(200);
+  });
+
+  it('lets parallel guesses of one pair through only up to the limit', async () => {
+    const address = newAddress();
+    const eve = await createAccount(app, url);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => login(address, eve.username, `parallel-guess-${i}`)),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+  });
+
+  it('refuses usernames no account can have before counting them, however long', async () => {
+    const address = newAddress();
+    const invalid = { error: 'Invalid request body', message: 'username and password are required' };
+    for (const username of ['bad name', 'x'.repeat(64), '-dash-first', 'ünïcode', 'a'.repeat(2_000_000)]) {
+      await login(address, username, 'guess').expect(400, invalid);
+    }
+    // None of those counted: the address still has its six failures.
+    for (let attempt = 0; attempt < 6; attempt++) await login(address, `nobody-${attempt}`, 'guess').expect(401);
+    await login(address, 'nobody-else', 'guess').expect(429);
   });
 });

@@ -183,15 +183,19 @@ describe('GET /api/v1/catalog/templates and /:id (§3.6)', () => {
   });
 
   it('answers 404 for an unknown id and 400 for a non-integer one', async () => {
-    await request(env.url)
-      .get('/api/v1/catalog/templates/999999')
-      .set('Authorization', user.bearer)
-      .expect(404, { error: 'Catalog template not found', message: 'No catalog template with ID 999999' });
-    const { body } = await request(env.url)
-      .get('/api/v1/catalog/templates/firefox')
-      .set('Authorization', user.bearer)
-      .expect(400);
-    expect(body.error).toBe('Invalid request');
+    for (const id of ['999999', '2147483000', '2147483647', '0']) {
+      await request(env.url)
+        .get(`/api/v1/catalog/templates/${id}`)
+        .set('Authorization', user.bearer)
+        .expect(404, { error: 'Catalog template not found', message: `No catalog template with ID ${id}` });
+    }
+    for (const id of ['firefox', '-1', '1.5', '1e3', '2147483648', '99999999999999999999']) {
+      const { body } = await request(env.url)
+        .get(`/api/v1/catalog/templates/${id}`)
+        .set('Authorization', user.bearer)
+        .expect(400);
+      expect(body).toMatchObject({ error: 'Invalid request', message: 'id: must be an integer up to 2147483647' });
+    }
   });
 
   it('serves the whole bundled catalog to limit=100, as the UI asks', async () => {

@@ -183,6 +183,18 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
       await call(operator, 'post', '/resources', { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }).expect(400);
     });
 
+    it('answers 400 Invalid resource to an object without kind or apiVersion, creating nothing', async () => {
+      const name = uniqueName('typeless');
+      const malformed = { error: 'Invalid resource', message: 'The object must name its apiVersion and kind' };
+      const { kind: _kind, ...withoutKind } = configMap(name);
+      const { apiVersion: _apiVersion, ...withoutApiVersion } = configMap(name);
+      await call(operator, 'post', '/resources', withoutKind).expect(400, malformed);
+      await call(operator, 'post', '/resources', withoutApiVersion).expect(400, malformed);
+      await call(operator, 'post', '/resources', { ...configMap(name), kind: '' }).expect(400, malformed);
+      await call(operator, 'post', '/resources', { ...configMap(name), apiVersion: 7 }).expect(400, malformed);
+      expect(await exists('configmap', name, namespace)).toBe(false);
+    });
+
     it('manages the other allowed kinds through their own API groups', async () => {
       const name = uniqueName('web');
       const deployment = {

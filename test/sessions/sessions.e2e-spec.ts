@@ -220,7 +220,7 @@ describe('sessions REST (§3.3)', () => {
     ] as const)
       await call(undefined, method, path).expect(401);
     await call(operator, 'get', `/sessions/${session.name}`).expect(200);
-    await call(alice, 'get', '/sessions/..%2F..%2Fetc').expect(404);
+    await call(alice, 'get', '/sessions/..%2F..%2Fetc').expect(400);
     expect((await k8s.sessions.get(session.name)).spec.state).toBe('running');
   });
 

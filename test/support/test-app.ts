@@ -8,9 +8,10 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): AppConfig {
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    // Suites log in often from one address; the throttling suite sets its own limits.
-    LOGIN_ATTEMPTS_PER_USERNAME: '100000',
-    LOGIN_ATTEMPTS_PER_ADDRESS: '100000',
+    // Suites fail logins on purpose from one address; the throttling suite sets its own limits.
+    LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS: '100000',
+    LOGIN_FAILURES_PER_ADDRESS: '100000',
+    LOGIN_FAILURES_PER_USERNAME: '100000',
     ...overrides,
   });
 }
