@@ -7,7 +7,7 @@ import { ApiError } from '../common/api-error.js';
 import { TemplateCache } from '../kubernetes/custom-resource.cache.js';
 import { launchableBy } from './application-access.js';
 import { ApplicationInstallScheduler } from './application-install.scheduler.js';
-import { isUuid } from './applications.repository.js';
+import { isUuid } from '../common/uuid.js';
 
 export interface LaunchableApplication {
   id: string;

@@ -4,9 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { type AccessLevel, visibleTo } from './application-access.js';
 import type { ApplicationGroupAccessView, ApplicationRow } from './application.view.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value);
+import { isUuid } from '../common/uuid.js';
 
 export const applicationNotFound = () =>
   new ApiError(404, 'Application not found', 'The application does not exist or was deleted');

@@ -4,10 +4,10 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import type { Role } from '../common/principal.js';
+import { isUuid } from '../common/uuid.js';
 
 export const TOKEN_ISSUER = 'streamspace-api';
 export const TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface IssuedToken {
   token: string;
@@ -60,9 +60,9 @@ export class TokenService {
     } catch (error) {
       throw invalidToken(verificationFailure(error));
     }
-    if (!UUID.test(payload.sub ?? '') || typeof payload.jti !== 'string' || payload.jti.length > 128)
+    if (!isUuid(payload.sub) || typeof payload.jti !== 'string' || payload.jti.length > 128)
       throw invalidToken('jwt claims malformed');
-    return { userId: payload.sub!, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) };
+    return { userId: payload.sub, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) };
   }
 }
 

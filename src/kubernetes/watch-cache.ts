@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ListResult } from './kubernetes-requests.js';
+import { listPages } from './list-pages.js';
 import type { StoredObject } from './resources.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -43,8 +44,6 @@ export const DEFAULT_WATCH_CACHE_TIMING: WatchCacheTiming = {
   backoffInitialMs: 1000,
   backoffMaxMs: 30_000,
 };
-
-const LIST_PAGE_SIZE = 500;
 
 class WatchExpiredError extends Error {}
 class WatchSilentError extends Error {}
@@ -160,13 +159,12 @@ export class WatchCache<T extends StoredObject> {
 
   private async relist(): Promise<void> {
     const listed = new Map<string, T>();
-    let page: ListResult<T> | undefined;
     let resourceVersion = '';
-    do {
-      page = await this.source.list({ limit: LIST_PAGE_SIZE, continue: page?.continue });
+    for await (const page of listPages((query) => this.source.list(query))) {
       resourceVersion ||= page.resourceVersion;
       for (const object of page.items) listed.set(object.metadata.name, object);
-    } while (page.continue && this.running);
+      if (!this.running) break;
+    }
 
     for (const [name, cached] of this.objects) {
       // Keep objects our own writes put here after the list was taken.

@@ -5,9 +5,9 @@ import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { NodeCache } from '../kubernetes/node.cache.js';
 import { PodCache } from '../kubernetes/pod.cache.js';
-import type { NodeObject, PodObject } from '../kubernetes/resources.js';
 import { SessionCache } from '../kubernetes/custom-resource.cache.js';
-import { cpuMillicores, formatCpu, memoryBytes } from '../kubernetes/quantities.js';
+import { formatCpu } from '../kubernetes/quantities.js';
+import { clusterCapacity, percentOf } from '../kubernetes/cluster-capacity.js';
 
 /** `ClusterMetrics` (api-contract §4.9). */
 export interface ClusterMetrics {
@@ -22,12 +22,6 @@ export interface ClusterMetrics {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-const percent = (used: number, total: number) => (total > 0 ? Math.round((used / total) * 1000) / 10 : 0);
-const isReady = (node: NodeObject) =>
-  node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-/** Pods that hold their node's resources: scheduled and not finished. */
-const holdsResources = (pod: PodObject) =>
-  Boolean(pod.spec?.nodeName) && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 
 /**
  * The cluster figures of the admin dashboard (§3.12, §4.9) from the Node, Pod and Session watch
@@ -54,33 +48,12 @@ export class ClusterMetricsService {
       [new Date(this.clock.now().getTime() - DAY_MS)],
     );
 
-    const nodes = this.nodes.list();
-    const ready = nodes.filter(isReady).length;
-    let cpuTotal = 0;
-    let memoryTotal = 0n;
-    let podsTotal = 0;
-    for (const node of nodes) {
-      const allocatable = node.status?.allocatable ?? {};
-      cpuTotal += cpuMillicores(allocatable.cpu ?? '0') ?? 0;
-      memoryTotal += memoryBytes(allocatable.memory ?? '0') ?? 0n;
-      podsTotal += Number(allocatable.pods ?? 0) || 0;
-    }
-    let cpuUsed = 0;
-    let memoryUsed = 0n;
-    let podsUsed = 0;
-    for (const pod of this.pods.list()) {
-      if (!holdsResources(pod)) continue;
-      podsUsed++;
-      for (const container of pod.spec?.containers ?? []) {
-        cpuUsed += cpuMillicores(container.resources?.requests?.cpu ?? '0') ?? 0;
-        memoryUsed += memoryBytes(container.resources?.requests?.memory ?? '0') ?? 0n;
-      }
-    }
+    const { nodes, readyNodes, allocatable, requested } = clusterCapacity(this.nodes.list(), this.pods.list());
 
     const live = this.sessions.list().filter((s) => !s.metadata.deletionTimestamp);
     const count = (state: string) => live.filter((s) => s.spec.state === state).length;
     return {
-      nodes: { total: nodes.length, ready, notReady: nodes.length - ready },
+      nodes: { total: nodes, ready: readyNodes, notReady: nodes - readyNodes },
       sessions: {
         total: live.length,
         running: count('running'),
@@ -88,13 +61,17 @@ export class ClusterMetricsService {
         terminated: count('terminated'),
       },
       resources: {
-        cpu: { total: formatCpu(cpuTotal), used: formatCpu(cpuUsed), percent: percent(cpuUsed, cpuTotal) },
-        memory: {
-          total: memoryTotal.toString(),
-          used: memoryUsed.toString(),
-          percent: percent(Number(memoryUsed), Number(memoryTotal)),
+        cpu: {
+          total: formatCpu(allocatable.millicores),
+          used: formatCpu(requested.millicores),
+          percent: percentOf(requested.millicores, allocatable.millicores),
         },
-        pods: { total: podsTotal, used: podsUsed, percent: percent(podsUsed, podsTotal) },
+        memory: {
+          total: allocatable.memoryBytes.toString(),
+          used: requested.memoryBytes.toString(),
+          percent: percentOf(requested.memoryBytes, allocatable.memoryBytes),
+        },
+        pods: { total: allocatable.pods, used: requested.pods, percent: percentOf(requested.pods, allocatable.pods) },
       },
       users,
     };

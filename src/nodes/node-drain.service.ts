@@ -5,7 +5,8 @@ import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { KubernetesNotFoundError } from '../kubernetes/kubernetes-errors.js';
 import { byRef, type DrainResult, planDrain, type PodRef } from './node-drain.js';
-import { listAll, NodesService } from './nodes.service.js';
+import { listAll } from '../kubernetes/list-pages.js';
+import { NodesService } from './nodes.service.js';
 
 const PARALLEL_EVICTIONS = 10;
 const BLOCKED_RETRY_MS = 5000;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NodeObject, PodObject } from '../kubernetes/resources.js';
-import { activePodsByNode, formatAge, formatBinary, toClusterStats, toNodeInfo } from './node-info.js';
+import { activePodsByNode } from '../kubernetes/cluster-capacity.js';
+import { formatAge, formatBinary, toClusterStats, toNodeInfo } from './node-info.js';
 
 const node = (overrides: Partial<NodeObject> = {}): NodeObject =>
   ({

@@ -1,5 +1,6 @@
 import type { NodeObject, PodObject } from '../kubernetes/resources.js';
-import { cpuMillicores, formatCpu, formatMemory, memoryMib } from '../kubernetes/quantities.js';
+import { clusterCapacity, nodeAmounts, percentOf, requestsOf } from '../kubernetes/cluster-capacity.js';
+import { formatCpu, formatMemory } from '../kubernetes/quantities.js';
 
 export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
 
@@ -53,38 +54,7 @@ export function toTimestamp(value: Date | string | undefined | null): string | n
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-/** Pods that hold resources on their node: neither Succeeded nor Failed. */
-export function isActivePod(pod: PodObject): boolean {
-  const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed';
-}
-
-/** Sum of container requests (allocation, not consumption) in millicores and MiB. */
-export function podRequests(pod: PodObject): { millicores: number; mib: number } {
-  let millicores = 0;
-  let mib = 0;
-  for (const container of pod.spec?.containers ?? []) {
-    const requests = container.resources?.requests ?? {};
-    millicores += cpuMillicores(requests.cpu ?? '0') ?? 0;
-    mib += memoryMib(requests.memory ?? '0') ?? 0;
-  }
-  return { millicores, mib };
-}
-
-/** Active pods per node name. */
-export function activePodsByNode(pods: PodObject[]): Map<string, PodObject[]> {
-  const byNode = new Map<string, PodObject[]>();
-  for (const pod of pods) {
-    const node = pod.spec?.nodeName;
-    if (!node || !isActivePod(pod)) continue;
-    const onNode = byNode.get(node);
-    if (onNode) onNode.push(pod);
-    else byNode.set(node, [pod]);
-  }
-  return byNode;
-}
-
-const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
+const MIB = 2 ** 20;
 
 /** "12d3h", "5h20m", "7m", "42s". */
 export function formatAge(created: string | null, now: Date): string {
@@ -125,13 +95,8 @@ function taintViews(node: NodeObject): NodeTaintView[] {
 export function toNodeInfo(node: NodeObject, pods: PodObject[], now: Date): NodeInfo {
   const labels = node.metadata.labels ?? {};
   const allocatable = node.status?.allocatable ?? {};
-  const requested = pods.reduce(
-    (sum, pod) => {
-      const { millicores, mib } = podRequests(pod);
-      return { millicores: sum.millicores + millicores, mib: sum.mib + mib };
-    },
-    { millicores: 0, mib: 0 },
-  );
+  const offered = nodeAmounts(allocatable);
+  const requested = requestsOf(pods);
   const createdAt = toTimestamp(node.metadata.creationTimestamp);
   const nodeInfo = node.status?.nodeInfo;
   const provider = PROVIDER_LABELS.map((label) => labels[label]).find((value) => value !== undefined);
@@ -147,9 +112,9 @@ export function toNodeInfo(node: NodeObject, pods: PodObject[], now: Date): Node
     allocatable,
     usage: {
       cpu: formatCpu(requested.millicores),
-      memory: formatMemory(requested.mib),
-      cpuPercent: percent(requested.millicores, cpuMillicores(allocatable.cpu ?? '0') ?? 0),
-      memoryPercent: percent(requested.mib, memoryMib(allocatable.memory ?? '0') ?? 0),
+      memory: formatMemory(Math.ceil(Number(requested.memoryBytes) / MIB)),
+      cpuPercent: percentOf(requested.millicores, offered.millicores),
+      memoryPercent: percentOf(requested.memoryBytes, offered.memoryBytes),
     },
     info: {
       osImage: nodeInfo?.osImage ?? '',
@@ -190,46 +155,23 @@ export function formatBinary(mib: number): string {
 
 /** ClusterStats over every node; usage = requests of active pods against total allocatable. */
 export function toClusterStats(nodes: NodeObject[], pods: PodObject[]): ClusterStats {
-  const sum = (pick: (node: NodeObject) => Record<string, string> | undefined) =>
-    nodes.reduce(
-      (total, node) => {
-        const resources = pick(node) ?? {};
-        return {
-          millicores: total.millicores + (cpuMillicores(resources.cpu ?? '0') ?? 0),
-          mib: total.mib + (memoryMib(resources.memory ?? '0') ?? 0),
-          pods: total.pods + (Number.parseInt(resources.pods ?? '0', 10) || 0),
-        };
-      },
-      { millicores: 0, mib: 0, pods: 0 },
-    );
-  const capacity = sum((node) => node.status?.capacity);
-  const allocatable = sum((node) => node.status?.allocatable);
-  const nodeNames = new Set(nodes.map((node) => node.metadata.name));
-  const used = pods
-    .filter((pod) => isActivePod(pod) && nodeNames.has(pod.spec?.nodeName ?? ''))
-    .reduce(
-      (total, pod) => {
-        const { millicores, mib } = podRequests(pod);
-        return { millicores: total.millicores + millicores, mib: total.mib + mib };
-      },
-      { millicores: 0, mib: 0 },
-    );
-  const readyNodes = nodes.filter((node) => readyStatus(node) === 'Ready').length;
+  const { capacity, allocatable, requested, readyNodes } = clusterCapacity(nodes, pods);
+  const memory = (bytes: bigint) => formatBinary(Number(bytes) / MIB);
   return {
     totalNodes: nodes.length,
     readyNodes,
     notReadyNodes: nodes.length - readyNodes,
-    totalCapacity: { cpu: formatCores(capacity.millicores), memory: formatBinary(capacity.mib), pods: capacity.pods },
+    totalCapacity: { cpu: formatCores(capacity.millicores), memory: memory(capacity.memoryBytes), pods: capacity.pods },
     totalAllocatable: {
       cpu: formatCores(allocatable.millicores),
-      memory: formatBinary(allocatable.mib),
+      memory: memory(allocatable.memoryBytes),
       pods: allocatable.pods,
     },
     totalUsage: {
-      cpu: formatCores(used.millicores),
-      memory: formatBinary(used.mib),
-      cpuPercent: percent(used.millicores, allocatable.millicores),
-      memoryPercent: percent(used.mib, allocatable.mib),
+      cpu: formatCores(requested.millicores),
+      memory: memory(requested.memoryBytes),
+      cpuPercent: percentOf(requested.millicores, allocatable.millicores),
+      memoryPercent: percentOf(requested.memoryBytes, allocatable.memoryBytes),
     },
   };
 }

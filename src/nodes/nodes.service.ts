@@ -5,39 +5,18 @@ import { Clock } from '../common/clock.js';
 import { NodeCache } from '../kubernetes/node.cache.js';
 import { PodCache } from '../kubernetes/pod.cache.js';
 import type { JsonPatchOperation } from '../kubernetes/clients/node.client.js';
+import { activePodsByNode } from '../kubernetes/cluster-capacity.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
+import { listAll } from '../kubernetes/list-pages.js';
 import type { NodeObject, PodObject } from '../kubernetes/resources.js';
 import { KubernetesConflictError, KubernetesInvalidError } from '../kubernetes/kubernetes-errors.js';
-import type { ListResult } from '../kubernetes/kubernetes-requests.js';
 import { addTaintPatch, type LabelInput, removeTaintPatch, type TaintInput } from './node-changes.js';
-import {
-  activePodsByNode,
-  type ClusterStats,
-  type NodeInfo,
-  toClusterStats,
-  toNodeInfo,
-  UNSCHEDULABLE_TAINT,
-} from './node-info.js';
+import { type ClusterStats, type NodeInfo, toClusterStats, toNodeInfo, UNSCHEDULABLE_TAINT } from './node-info.js';
 
 /** §1.7: a lost race is retried up to three times with a fresh read. */
 const CONFLICT_RETRIES = 3;
-const LIST_PAGE = 500;
 
 export const nodeNotFound = (name: string) => new ApiError(404, 'Node not found', `No node named '${name}'`);
-
-/** Every item of a paginated list. */
-export async function listAll<T>(
-  page: (query: { limit: number; continue?: string }) => Promise<ListResult<T>>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let next: string | undefined;
-  do {
-    const result = await page({ limit: LIST_PAGE, continue: next });
-    items.push(...result.items);
-    next = result.continue;
-  } while (next);
-  return items;
-}
 
 /**
  * Node reads and changes (api-contract §3.8). Reads come from the Node and Pod watch caches (the

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
+import { listAll } from '../kubernetes/list-pages.js';
 import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
 import { homeVolumeName } from '../kubernetes/names.js';
 import { HomeVolumeCache } from '../kubernetes/home-volume.cache.js';
@@ -34,8 +35,6 @@ export interface QuotaSubject {
   id: string;
   username: string;
 }
-
-const LIST_PAGE = 500;
 
 export const quotaExceeded = (message: string) =>
   new ApiError(403, 'Quota exceeded', message, { code: 'QUOTA_EXCEEDED' });
@@ -201,18 +200,10 @@ export class QuotaService {
   }
 
   private async listRunningSessions(username: string): Promise<SessionResource[]> {
-    const running: SessionResource[] = [];
-    let next: string | undefined;
-    do {
-      const page = await this.k8s.sessions.list({
-        fieldSelector: `spec.user=${username},spec.state=running`,
-        limit: LIST_PAGE,
-        continue: next,
-      });
-      running.push(...page.items.filter((session) => !session.metadata.deletionTimestamp));
-      next = page.continue || undefined;
-    } while (next);
-    return running;
+    const sessions = await listAll((page) =>
+      this.k8s.sessions.list({ ...page, fieldSelector: `spec.user=${username},spec.state=running` }),
+    );
+    return sessions.filter((session) => !session.metadata.deletionTimestamp);
   }
 
   private cachedRunningSessions(username: string): SessionResource[] {

@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid.js';
 
 export const connectionNotFound = (connectionId: string, session: string) =>
   new ApiError(404, 'Connection not found', `No connection '${connectionId}' on session '${session}'`);
@@ -12,8 +11,7 @@ export function connectionIdParameter(value: unknown, required: boolean): string
     if (required) throw new ApiError(400, 'connectionId parameter required', 'Pass ?connectionId=<id>');
     return undefined;
   }
-  if (typeof value !== 'string' || !UUID.test(value))
-    throw new ApiError(400, 'Invalid request', 'connectionId: must be a UUID');
+  if (!isUuid(value)) throw new ApiError(400, 'Invalid request', 'connectionId: must be a UUID');
   return value;
 }
 

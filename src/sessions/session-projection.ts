@@ -8,8 +8,7 @@ import type { SessionResource } from '../kubernetes/resources.js';
 import { cpuMillicores, memoryMib } from '../kubernetes/quantities.js';
 import { Clock } from '../common/clock.js';
 import { SessionLifecycle } from './session-lifecycle.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid.js';
 
 /**
  * Mirrors Session resources into the `sessions` table (api-contract §6.2) on the leader: spec
@@ -78,7 +77,7 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
     const values = {
       name: metadata.name,
       namespace: metadata.namespace,
-      k8s_uid: metadata.uid && UUID.test(metadata.uid) ? metadata.uid : null,
+      k8s_uid: isUuid(metadata.uid) ? metadata.uid : null,
       username: spec.user,
       template_name: spec.template,
       state: spec.state,

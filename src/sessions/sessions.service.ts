@@ -5,6 +5,7 @@ import { ApplicationLaunchService, type LaunchableApplication } from '../applica
 import { mayActOn, type Principal } from '../common/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
+import { listAll } from '../kubernetes/list-pages.js';
 import {
   KubernetesAlreadyExistsError,
   KubernetesNotFoundError,
@@ -200,19 +201,8 @@ export class SessionsService {
 
   /** `owner`'s sessions, or all of them, newest first (callers resolved `owner` with listFilterFor). */
   private async sessionsOf(owner: string | undefined): Promise<SessionResource[]> {
-    const all = this.cache.isSynced ? this.cache.list() : await this.listFromApi();
+    const all = this.cache.isSynced ? this.cache.list() : await listAll((page) => this.k8s.sessions.list(page));
     return newestFirst(owner === undefined ? all : all.filter((s) => s.spec.user === owner));
-  }
-
-  private async listFromApi(): Promise<SessionResource[]> {
-    const items: SessionResource[] = [];
-    let next: string | undefined;
-    do {
-      const page = await this.k8s.sessions.list({ limit: 500, continue: next });
-      items.push(...page.items);
-      next = page.continue || undefined;
-    } while (next);
-    return items;
   }
 
   async view(session: SessionResource): Promise<SessionView> {

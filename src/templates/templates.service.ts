@@ -2,6 +2,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
+import { listAll } from '../kubernetes/list-pages.js';
 import { TemplateCache } from '../kubernetes/custom-resource.cache.js';
 import type { TemplateResource } from '../kubernetes/resources.js';
 import type { CreateTemplateDto, ListTemplatesQuery, UpdateTemplateDto } from './template.dto.js';
@@ -9,8 +10,6 @@ import { filterAndSortTemplates } from './template-query.js';
 import { toSpecMergePatch, toTemplateSpec } from './template-spec.js';
 import { TemplateUsageRepository } from './template-usage.repository.js';
 import { owningApplicationInstall, toTemplateView, type TemplateView } from './template.view.js';
-
-const LIST_PAGE = 500;
 
 export const templateNotFound = (name: string) =>
   new ApiError(404, 'Template not found', `No template named '${name}'`);
@@ -81,13 +80,7 @@ export class TemplatesService {
 
   private async all(): Promise<TemplateResource[]> {
     if (this.cache.isSynced) return this.cache.list();
-    const items: TemplateResource[] = [];
-    let page: { items: TemplateResource[]; continue?: string } | undefined;
-    do {
-      page = await this.k8s.templates.list({ limit: LIST_PAGE, continue: page?.continue });
-      items.push(...page.items);
-    } while (page.continue);
-    return items;
+    return listAll((page) => this.k8s.templates.list(page));
   }
 
   private async toViews(templates: TemplateResource[]): Promise<TemplateView[]> {

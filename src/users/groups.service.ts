@@ -11,8 +11,7 @@ import type { CreateGroupDto, ListGroupsQuery, UpdateGroupDto } from './group.dt
 import { UserEntity } from './user.entity.js';
 import { toGroupView, type GroupView } from './user.view.js';
 import { UsersService } from './users.service.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid.js';
 
 const groupNotFound = (id: string) => new ApiError(404, 'Group not found', `No group '${id}'`);
 const protectedGroup = (action: string) =>
@@ -131,7 +130,7 @@ export class GroupsService {
     notFound = groupNotFound,
     manager: EntityManager = this.db.manager,
   ): Promise<GroupEntity> {
-    const group = UUID.test(id) ? await manager.findOneBy(GroupEntity, { id }) : null;
+    const group = isUuid(id) ? await manager.findOneBy(GroupEntity, { id }) : null;
     if (!group) throw notFound(id);
     return group;
   }

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { passwordProblem } from '../common/password-policy.js';
-import { hasRole, type Principal } from '../common/principal.js';
+import { hasRole, type Principal, type Role } from '../common/principal.js';
 import { PasswordHasher } from './password-hasher.js';
 import { ApiError } from '../common/api-error.js';
 import { uniqueViolation } from '../database/postgres-errors.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
+import { listAll } from '../kubernetes/list-pages.js';
 import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
 import { UserQuotaEntity } from '../quotas/quota-limit.entity.js';
 import { type QuotaLimitsDto, toQuotaColumns } from '../quotas/quota-limits.dto.js';
@@ -14,17 +15,15 @@ import type { UserQuotaView } from '../quotas/quota.view.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { ALL_USERS_GROUP, GroupEntity, GroupMembershipEntity } from './group.entity.js';
 import type { CreateUserDto, ListUsersQuery, UpdateUserDto } from './user.dto.js';
-import { type Role } from '../common/principal.js';
 import { UserEntity } from './user.entity.js';
 import { toUserView, type UserView } from './user.view.js';
+import { isUuid } from '../common/uuid.js';
 
 export interface ActingUser {
   id: string;
   username: string;
   role: Role;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const userNotFound = (key: string) => new ApiError(404, 'User not found', `No user '${key}'`);
 const lastAdmin = () => new ApiError(409, 'Last admin', 'The last active admin cannot be deleted, disabled or demoted');
@@ -93,7 +92,7 @@ export class UsersService {
 
   /** `:id` is a UUID, or else a username (§3.15). */
   async get(idOrUsername: string): Promise<UserEntity> {
-    const user = UUID.test(idOrUsername)
+    const user = isUuid(idOrUsername)
       ? await this.findById(idOrUsername)
       : await this.db.manager
           .createQueryBuilder(UserEntity, 'u')
@@ -224,11 +223,9 @@ export class UsersService {
   }
 
   private async deleteSessionsOf(username: string): Promise<void> {
-    let next: string | undefined;
-    do {
-      const page = await this.k8s.sessions.list({ fieldSelector: `spec.user=${username}`, limit: 500, continue: next });
-      for (const session of page.items) await unlessNotFound(this.k8s.sessions.delete(session.metadata.name));
-      next = page.continue || undefined;
-    } while (next);
+    const sessions = await listAll((page) =>
+      this.k8s.sessions.list({ ...page, fieldSelector: `spec.user=${username}` }),
+    );
+    for (const session of sessions) await unlessNotFound(this.k8s.sessions.delete(session.metadata.name));
   }
 }
