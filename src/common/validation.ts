@@ -10,7 +10,7 @@ import {
   type ValidationError,
 } from '@nestjs/common';
 import type { Request } from 'express';
-import { type FieldProblem, invalidRequest } from './api-error.js';
+import { ApiError, type FieldProblem, invalidRequest } from './api-error.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {
@@ -29,6 +29,20 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
 }
 
 /**
+ * A rule may carry its route's own 400 label (`context: { error }`, e.g. §3.3's `Invalid state`):
+ * then the first such failure is the whole answer, its message as the rule words it.
+ */
+function labelledProblem(errors: ValidationError[]): ApiError | undefined {
+  for (const error of errors) {
+    for (const [rule, message] of Object.entries(error.constraints ?? {})) {
+      const label = (error.contexts?.[rule] as { error?: unknown } | undefined)?.error;
+      if (typeof label === 'string') return new ApiError(400, label, message);
+    }
+  }
+  return undefined;
+}
+
+/**
  * Unknown fields are stripped, never rejected (the UI sends extras, api-contract §3.14); every
  * failure becomes the §1.4 envelope.
  */
@@ -38,7 +52,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: false,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => invalidRequest(flatten(errors)),
+    exceptionFactory: (errors) => labelledProblem(errors) ?? invalidRequest(flatten(errors)),
   });
 }
 

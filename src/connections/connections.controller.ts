@@ -5,7 +5,8 @@ import type { Principal } from '../common/principal.js';
 import { CurrentUser, Roles } from '../common/roles.decorator.js';
 import { ApiError } from '../common/api-error.js';
 import { ConnectResponse } from './connection.view.js';
-import { ConnectBody, connectionIdParameter } from '../sessions/connection-parameters.js';
+import { connectionIdParameter } from '../sessions/connection-parameters.js';
+import { ConnectDto } from './connect.dto.js';
 import { type ClientInfo, ConnectionsService } from './connections.service.js';
 
 function optionalUser(value: unknown): string | undefined {
@@ -41,16 +42,16 @@ export class ConnectionsController {
   @Roles('user')
   @HttpCode(200)
   @ApiOperation({ summary: 'Connect; same as GET, also accepts {"user": …} in the body' })
-  @ApiBody({ type: ConnectBody, required: false })
+  @ApiBody({ type: ConnectDto, required: false })
   @ApiOkResponse({ type: ConnectResponse })
   connectByPost(
     @CurrentUser() caller: Principal,
     @Param('id') id: string,
     @Query('user') queryUser: unknown,
-    @Body() body: unknown,
+    @Body() body: ConnectDto,
     @Req() request: Request,
   ) {
-    const user = optionalUser((body as { user?: unknown } | undefined)?.user ?? queryUser);
+    const user = body.user ?? optionalUser(queryUser);
     return this.connections.connect(caller, id, user, clientOf(request));
   }
 

@@ -61,7 +61,8 @@ export interface ResourceQuantities {
   memory?: string;
 }
 
-export type SessionState = 'running' | 'hibernated' | 'terminated';
+export const SESSION_STATES = ['running', 'hibernated', 'terminated'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
 export type SessionPhase = 'Pending' | 'Running' | 'Hibernated' | 'Terminated' | 'Failed';
 
 export interface SessionSpec {

@@ -1,4 +1,3 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
 import { isUuid } from '../common/uuid.js';
 
@@ -13,10 +12,4 @@ export function connectionIdParameter(value: unknown, required: boolean): string
   }
   if (!isUuid(value)) throw new ApiError(400, 'Invalid request', 'connectionId: must be a UUID');
   return value;
-}
-
-/** Body of POST /sessions/:id/connect: absent, `null` or this object (§3.3). */
-export class ConnectBody {
-  @ApiPropertyOptional({ description: 'Connect as this user (operators and admins; default: the caller)' })
-  user?: string;
 }

@@ -93,7 +93,7 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
       idle_timeout: spec.idleTimeout ?? '30m',
       max_session_duration: spec.maxSessionDuration ?? '8h',
       tags: spec.tags ?? [],
-      created_at: new Date(String(metadata.creationTimestamp ?? new Date().toISOString())),
+      created_at: new Date(String(metadata.creationTimestamp ?? this.clock.now().toISOString())),
     };
     const columns = Object.keys(values);
     const placeholders = columns.map((_, index) => `$${index + 1}`);

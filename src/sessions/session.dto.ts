@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsIn,
   IsObject,
   IsOptional,
   IsString,
@@ -18,7 +19,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { DURATION_PATTERN, durationSeconds } from '../common/durations.js';
-import { ApiError } from '../common/api-error.js';
+import { SESSION_STATES, type SessionState } from '../kubernetes/resources.js';
 
 export const TAG = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const MAX_TAGS = 20;
@@ -92,12 +93,42 @@ export class CreateSessionDto {
   tags?: string[];
 }
 
+/** Body of PATCH /sessions/:id (§3.3): a missing or other state is §3.3's own 400. */
 export class UpdateSessionStateDto {
-  @ApiProperty({ enum: ['running', 'hibernated', 'terminated'] }) state!: 'running' | 'hibernated' | 'terminated';
+  @ApiProperty({ enum: SESSION_STATES })
+  @IsIn(SESSION_STATES, {
+    message: 'Invalid state. Must be: running, hibernated, or terminated',
+    context: { error: 'Invalid state' },
+  })
+  state!: SessionState;
 }
 
+/** The tags route's rules in its own words (§3.3), checked in this order. */
+function tagListProblem(tags: unknown): string | undefined {
+  if (!Array.isArray(tags)) return 'tags must be an array of strings';
+  for (const tag of tags as unknown[])
+    if (typeof tag !== 'string' || tag.length > 63 || !TAG.test(tag))
+      return `Tag '${typeof tag === 'string' ? tag : JSON.stringify(tag)}' must be lower-case letters, digits and '-' (max 63)`;
+  if (tags.length > MAX_TAGS) return `At most ${MAX_TAGS} tags are allowed`;
+  return undefined;
+}
+
+@ValidatorConstraint({ name: 'tagList' })
+class TagList implements ValidatorConstraintInterface {
+  validate(tags: unknown) {
+    return tagListProblem(tags) === undefined;
+  }
+  defaultMessage(args: ValidationArguments) {
+    return tagListProblem(args.value) ?? '';
+  }
+}
+
+/** Body of PATCH /sessions/:id/tags (§3.3): duplicates dropped (first occurrence wins), then checked. */
 export class UpdateSessionTagsDto {
-  @ApiProperty({ type: [String], example: ['dev', 'project-x'] }) tags!: string[];
+  @ApiProperty({ type: [String], example: ['dev', 'project-x'], maxItems: MAX_TAGS })
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? [...new Set(value as unknown[])] : value))
+  @Validate(TagList, { context: { error: 'Invalid tags' } })
+  tags!: string[];
 }
 
 export class ListSessionsQuery {
@@ -106,20 +137,6 @@ export class ListSessionsQuery {
   @IsString()
   @MaxLength(63)
   user?: string;
-}
-
-const invalidTags = (message: string) => new ApiError(400, 'Invalid tags', message);
-
-/** The tags route's own rules and messages (§3.3): validated, first occurrence wins. */
-export function parseTags(body: unknown): string[] {
-  const tags = (body as { tags?: unknown } | null)?.tags;
-  if (!Array.isArray(tags)) throw invalidTags('tags must be an array of strings');
-  for (const tag of tags)
-    if (typeof tag !== 'string' || tag.length > 63 || !TAG.test(tag))
-      throw invalidTags(`Tag '${String(tag)}' must be lower-case letters, digits and '-' (max 63)`);
-  const unique = [...new Set(tags as string[])];
-  if (unique.length > MAX_TAGS) throw invalidTags(`At most ${MAX_TAGS} tags are allowed`);
-  return unique;
 }
 
 /** `tags`, `tags[]` and comma lists merged (Express 5's simple parser keeps `tags[]` as its own key). */

@@ -54,11 +54,7 @@ export interface SessionActivity {
 
 const iso = (value: string | Date | undefined | null) => (value ? new Date(value).toISOString() : null);
 
-export function toSessionView(
-  session: SessionResource,
-  activity: SessionActivity | undefined,
-  now = new Date(),
-): SessionView {
+export function toSessionView(session: SessionResource, activity: SessionActivity | undefined, now: Date): SessionView {
   const { spec, metadata } = session;
   const status = session.status ?? {};
   const idleTimeout = spec.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;

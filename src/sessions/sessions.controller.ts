@@ -51,8 +51,12 @@ export class SessionsController {
   @ApiOperation({ summary: 'Change the desired state: running, hibernated or terminated' })
   @ApiBody({ type: UpdateSessionStateDto })
   @ApiAcceptedResponse({ type: SessionView })
-  setState(@CurrentUser() caller: Principal, @Param('id') id: string, @Body() body: unknown): Promise<SessionView> {
-    return this.sessions.setState(caller, id, body);
+  setState(
+    @CurrentUser() caller: Principal,
+    @Param('id') id: string,
+    @Body() body: UpdateSessionStateDto,
+  ): Promise<SessionView> {
+    return this.sessions.setState(caller, id, body.state);
   }
 
   @Delete(':id')
@@ -68,7 +72,11 @@ export class SessionsController {
   @ApiOperation({ summary: "Replace the session's tags" })
   @ApiBody({ type: UpdateSessionTagsDto })
   @ApiOkResponse({ type: SessionView })
-  setTags(@CurrentUser() caller: Principal, @Param('id') id: string, @Body() body: unknown): Promise<SessionView> {
-    return this.sessions.setTags(caller, id, body);
+  setTags(
+    @CurrentUser() caller: Principal,
+    @Param('id') id: string,
+    @Body() body: UpdateSessionTagsDto,
+  ): Promise<SessionView> {
+    return this.sessions.setTags(caller, id, body.tags);
   }
 }

@@ -19,7 +19,7 @@ import { cpuMillicores, memoryMib } from '../kubernetes/quantities.js';
 import { SESSION_CPU_MILLICORES, SESSION_MEMORY_MIB } from '../quotas/quota-rules.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { UsersService } from '../users/users.service.js';
-import { type CreateSessionDto, type ListSessionsQuery, parseTags, tagsFromQuery } from './session.dto.js';
+import { type CreateSessionDto, type ListSessionsQuery, tagsFromQuery } from './session.dto.js';
 import { newSessionName } from './session-names.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import { liveConnection } from './live-connection.js';
@@ -28,7 +28,6 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { SessionRecordEntity } from './session-record.entity.js';
 import { type SessionActivity, type SessionView, toSessionView } from './session.view.js';
 
-const STATES: SessionState[] = ['running', 'hibernated', 'terminated'];
 const NAME_ATTEMPTS = 3;
 
 export const sessionNotFound = (name: string) => new ApiError(404, 'Session not found', `No session named '${name}'`);
@@ -148,10 +147,7 @@ export class SessionsService {
   }
 
   /** PATCH /sessions/:id {state} (§3.3, transitions of §6.1). */
-  async setState(caller: Principal, name: string, body: unknown): Promise<SessionView> {
-    const state = (body as { state?: unknown } | null)?.state as SessionState;
-    if (!STATES.includes(state))
-      throw new ApiError(400, 'Invalid state', 'Invalid state. Must be: running, hibernated, or terminated');
+  async setState(caller: Principal, name: string, state: SessionState): Promise<SessionView> {
     const session = await this.findVisible(caller, name);
     const current = session.spec.state;
     if (state === current) return this.view(session);
@@ -184,11 +180,10 @@ export class SessionsService {
     return { name, message: 'Session deletion requested' };
   }
 
-  async setTags(caller: Principal, name: string, body: unknown): Promise<SessionView> {
-    const tags = parseTags(body);
+  async setTags(caller: Principal, name: string, tags: string[]): Promise<SessionView> {
     await this.findVisible(caller, name);
     const updated = await this.k8s.sessions.patch(name, { spec: { tags } });
-    await this.db.manager.update(SessionRecordEntity, { name }, { tags, updatedAt: new Date() });
+    await this.db.manager.update(SessionRecordEntity, { name }, { tags, updatedAt: this.clock.now() });
     return this.view(updated);
   }
 
@@ -315,7 +310,7 @@ export class SessionsService {
         tags: spec.tags ?? [],
         lastActivity: this.clock.now(),
         startedAt: this.clock.now(),
-        createdAt: new Date(String(metadata.creationTimestamp ?? new Date().toISOString())),
+        createdAt: new Date(String(metadata.creationTimestamp ?? this.clock.now().toISOString())),
       })
       .execute();
   }

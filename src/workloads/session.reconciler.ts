@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import {
   KubernetesAlreadyExistsError,
@@ -62,6 +63,7 @@ export class SessionReconciler {
     private readonly k8s: K8sService,
     private readonly platform: PlatformConfigService,
     private readonly homeVolumeQuota: HomeVolumeQuota,
+    private readonly clock: Clock,
   ) {}
 
   async reconcile(name: string): Promise<ReconcileResult> {
@@ -74,7 +76,7 @@ export class SessionReconciler {
       session.spec.state === 'terminated'
         ? await this.removeWorkload(session, builder)
         : await this.ensureWorkload(session, builder, settings);
-    const patch = statusPatch(session.status, desiredStatus(session, pass.observation, new Date()));
+    const patch = statusPatch(session.status, desiredStatus(session, pass.observation, this.clock.now()));
     if (patch) await unlessNotFound(this.k8s.sessions.patchStatus(name, patch));
     return pass.result;
   }
