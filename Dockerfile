@@ -3,7 +3,7 @@
 # Stages: deps (all dependencies, for the compiler) → build (tsc → dist/) → prod-deps (runtime
 # dependencies only) → runtime (what ships: dist/, the bundled catalog and pruned node_modules).
 
-FROM node:20.20.2-bookworm-slim AS deps
+FROM node:24.22.3-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # bcrypt ships prebuilt binaries for linux x64/arm64 glibc, so no compiler is needed.
@@ -17,7 +17,7 @@ RUN npm run build
 FROM deps AS prod-deps
 RUN npm prune --omit=dev --no-audit --no-fund && npm cache clean --force
 
-FROM node:20.20.2-bookworm-slim AS runtime
+FROM node:24.22.3-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     API_PORT=8000
 WORKDIR /app

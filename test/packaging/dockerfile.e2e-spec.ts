@@ -47,12 +47,12 @@ describe('Dockerfile', () => {
     expect(runtimeKeyword('RUN')).toEqual([]);
   });
 
-  it('starts every stage from a pinned Node 20 slim image or an earlier stage, never latest', () => {
+  it('starts every stage from a pinned Node 24 slim image or an earlier stage, never latest', () => {
     for (const [index, from] of froms.entries()) {
       const image = from.getImageName()!;
       if (stageNames.slice(0, index).includes(image)) continue;
       expect(image).toBe('node');
-      expect(from.getImageTag()).toMatch(/^20\.\d+\.\d+-[a-z]+-slim$/);
+      expect(from.getImageTag()).toMatch(/^24\.\d+\.\d+-[a-z]+-slim$/);
     }
     expect(froms.map((from) => from.getImageTag())).not.toContain('latest');
     expect(froms.some((from) => from.getImageName() === 'node')).toBe(true);
