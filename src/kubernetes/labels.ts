@@ -5,3 +5,5 @@ export const USER_LABEL = 'streamspace.io/user';
 export const TEMPLATE_LABEL = 'streamspace.io/template';
 export const SESSION_LABEL = 'streamspace.io/session';
 export const APPLICATION_LABEL = 'streamspace.io/application';
+/** Why a Session's state last changed (api-contract §5.2): user, admin, idle, maxDuration, … */
+export const STATE_REASON_ANNOTATION = 'streamspace.io/state-reason';

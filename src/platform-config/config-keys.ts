@@ -157,6 +157,3 @@ export function platformSettings(v: Record<string, string>): PlatformSettings {
     },
   };
 }
-
-/** The settings of a platform nobody has configured yet. */
-export const defaultPlatformSettings = (config: AppConfig) => platformSettings(effectiveConfig({}, config));

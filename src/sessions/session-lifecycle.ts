@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
+import { STATE_REASON_ANNOTATION } from '../kubernetes/labels.js';
 import type { SessionResource } from '../kubernetes/resources.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { cpuMillicores, memoryMib } from '../kubernetes/quantities.js';
@@ -12,7 +13,6 @@ import { UsersService } from '../users/users.service.js';
 import { type ConnectionCloseReason } from './connection.entity.js';
 import { SessionRecordEntity } from './session-record.entity.js';
 
-export const STATE_REASON_ANNOTATION = 'streamspace.io/state-reason';
 /** Why `spec.state` last changed (§5.2); the reconciler words it into `status.message`. */
 export type StateReason = 'user' | 'admin' | 'connect' | 'idle' | 'disconnected' | 'maxDuration';
 const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';

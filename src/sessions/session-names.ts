@@ -9,5 +9,3 @@ export function newSessionName(username: string, template: string, suffix = rand
   if (base.length > 51) base = base.slice(0, 51).replace(/-+$/, '');
   return `${base || 'session'}-${suffix}`;
 }
-
-export const workloadName = (session: string) => `ss-${session}`;

@@ -1,7 +1,6 @@
 import type { MergePatch } from '../kubernetes/clients/custom-resource.client.js';
+import { STATE_REASON_ANNOTATION } from '../kubernetes/labels.js';
 import type { Condition, SessionPhase, SessionResource, SessionStatus } from '../kubernetes/resources.js';
-
-export const STATE_REASON_ANNOTATION = 'streamspace.io/state-reason';
 
 /** What the reconciler found for the session's Template (not looked at when terminated). */
 export type TemplateCheck = { outcome: 'found' } | { outcome: 'notFound' } | { outcome: 'invalid'; message: string };
