@@ -8,6 +8,7 @@ import {
 } from '../resources.js';
 import { KubernetesConflictError, type KubernetesOperation } from '../kubernetes-errors.js';
 import type { KubernetesRequests, ListResult, WriteListener } from '../kubernetes-requests.js';
+import { type ListQuery, toListResult } from './kind-client.js';
 
 /** A JSON merge patch (RFC 7386) of T: nested fields optional, `null` deletes. */
 export type MergePatch<T> = { [K in keyof T]?: T[K] extends object ? MergePatch<T[K]> | null : T[K] | null };
@@ -43,9 +44,7 @@ export class CustomResourceClient<T extends CustomResource> {
     ) as Promise<T>;
   }
 
-  async list(
-    query: { labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string } = {},
-  ): Promise<ListResult<T>> {
+  async list(query: ListQuery = {}): Promise<ListResult<T>> {
     const list = (await this.requests.send(this.operation('list'), (options) =>
       this.api.listNamespacedCustomObject(
         {
@@ -58,11 +57,7 @@ export class CustomResourceClient<T extends CustomResource> {
         options,
       ),
     )) as { items: T[]; metadata?: { resourceVersion?: string; continue?: string } };
-    return {
-      items: list.items,
-      resourceVersion: list.metadata?.resourceVersion ?? '',
-      continue: list.metadata?.continue,
-    };
+    return toListResult(list);
   }
 
   async create(object: NewObject<T>): Promise<T> {
