@@ -13,9 +13,11 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-/** Query parameters that carry credentials (WebSocket tokens) never reach a log line. */
-function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[REDACTED]');
+/** Credentials in URLs (WebSocket tokens in the query, invitation tokens in the path) never reach a log line. */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url
+    ?.replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[REDACTED]')
+    .replace(/(\/invitations\/)[^/?]+/gi, '$1[REDACTED]');
 }
 
 /** JSON logs with the request id on every line of a request; never tokens or passwords. */
@@ -35,6 +37,8 @@ export function loggerParams(level: LevelWithSilent): Params {
           'req.headers["sec-websocket-protocol"]',
           '*.password',
           '*.token',
+          '*.shareToken',
+          '*.invitationToken',
         ],
         censor: '[REDACTED]',
       },

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock.js';
 import { liveConnection } from '../sessions/live-connection.js';
 import { SessionChanges } from '../sessions/session-changes.js';
 import { SessionLifecycle } from '../sessions/session-lifecycle.js';
+import { SessionShares } from '../sessions/session-shares.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 import { connectionNotFound } from '../sessions/connection-parameters.js';
@@ -29,6 +30,7 @@ export class ConnectionsService {
     private readonly activity: ActivityRecorder,
     private readonly clock: Clock,
     private readonly changes: SessionChanges,
+    private readonly shares: SessionShares,
   ) {}
 
   /** Wakes a hibernated session (synchronously, idempotently, under the quota lock), then records a connection. */
@@ -38,7 +40,8 @@ export class ConnectionsService {
     requestedUser: string | undefined,
     client: ClientInfo,
   ): Promise<ConnectResponse> {
-    let session = await this.sessions.findVisible(caller, name);
+    const access = await this.sessions.access(caller, name, 'view');
+    let session = access.session;
     const connectionUser = await this.users.actingFor(caller, requestedUser);
     if (session.spec.state === 'terminated')
       throw new ApiError(409, 'Session terminated', 'Set the session to running before connecting');
@@ -56,6 +59,7 @@ export class ConnectionsService {
       [name, connectionUser.id, client.ip ?? null, client.userAgent.slice(0, 1024), now],
     );
     await this.activity.record(name, { lastConnection: true });
+    if (access.share) await this.shares.markJoined(access.share.id);
     this.changes.notify(session.spec.user);
 
     const url = session.status?.url ?? '';
@@ -75,7 +79,7 @@ export class ConnectionsService {
     name: string,
     connectionId: string,
   ): Promise<{ message: string; activeConnections: number }> {
-    const session = await this.sessions.findVisible(caller, name);
+    const session = await this.sessions.findVisible(caller, name, 'view');
     const now = this.clock.now();
     const result = await this.db.transaction(async (manager) => {
       const [connection] = await manager.query<{ userId: string }[]>(
@@ -105,7 +109,7 @@ export class ConnectionsService {
     caller: Principal,
     name: string,
   ): Promise<{ sessionId: string; connections: ConnectionView[]; total: number }> {
-    await this.sessions.findVisible(caller, name);
+    await this.sessions.findVisible(caller, name, 'view');
     const rows = await this.db.query<
       (Omit<ConnectionView, 'connectedAt' | 'lastHeartbeat'> & { connectedAt: Date; lastHeartbeat: Date })[]
     >(
