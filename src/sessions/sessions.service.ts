@@ -33,13 +33,13 @@ import { type SessionActivity, type SessionView, toSessionView } from './session
 const NAME_ATTEMPTS = 3;
 
 export const sessionNotFound = (name: string) => new ApiError(404, 'Session not found', `No session named '${name}'`);
+const invalidResource = (message: string) => new ApiError(400, 'Invalid resource request', message);
+
 /** The caller's way to a session: their own (or an operator's) when `share` is undefined. */
 export interface SessionAccess {
   session: SessionResource;
   share: ShareGrant | undefined;
 }
-
-const invalidResource = (message: string) => new ApiError(400, 'Invalid resource request', message);
 
 /** Resources resolved per field (§3.3 steps 4–5): as written, and as integers for the quota. */
 interface ResolvedResources {
