@@ -176,7 +176,7 @@ describe('WebSockets (§8)', () => {
     }
     for (const socket of erins) expect(await socket.closed).toEqual({ code: 1008, reason: 'token revoked' });
     // Closes go out in the same pass as the pings, so Erin's closes having arrived proves the round is done.
-    for (const socket of daves) expect(await Promise.race([socket.closed, 'open'])).toBe('open');
+    for (const socket of daves) expect(await Promise.race([socket.closed, Promise.resolve('open')])).toBe('open');
   });
 
   it('closes sockets with 1001 when the server shuts down', async () => {
