@@ -14,6 +14,8 @@ export interface ShareGrant {
 /**
  * The `session_shares` and `session_invitations` rows as the session rules need them (§3.17):
  * what a user's share grants now, and their removal with the session. Managing them is sharing/.
+ * Writes whose rows are read are `WITH … SELECT`: TypeORM answers a bare UPDATE or DELETE …
+ * RETURNING with [rows, count].
  */
 @Injectable()
 export class SessionShares {
@@ -48,14 +50,17 @@ export class SessionShares {
     const now = this.clock.now();
     return this.db.transaction(async (manager) => {
       const [removed] = await manager.query<{ userId: string }[]>(
-        `DELETE FROM session_shares WHERE session_name = $1 AND ${'id' in share ? 'id' : 'shared_with_user_id'} = $2
-         RETURNING shared_with_user_id AS "userId"`,
+        `WITH removed AS (DELETE FROM session_shares
+                           WHERE session_name = $1 AND ${'id' in share ? 'id' : 'shared_with_user_id'} = $2
+                           RETURNING shared_with_user_id AS "userId")
+         SELECT * FROM removed`,
         [sessionName, 'id' in share ? share.id : share.userId],
       );
       if (!removed) return undefined;
       const closed = await manager.query<unknown[]>(
-        `UPDATE connections SET closed_at = $3, close_reason = 'share_revoked'
-          WHERE session_name = $1 AND user_id = $2 AND closed_at IS NULL RETURNING id`,
+        `WITH closed AS (UPDATE connections SET closed_at = $3, close_reason = 'share_revoked'
+                          WHERE session_name = $1 AND user_id = $2 AND closed_at IS NULL RETURNING id)
+         SELECT * FROM closed`,
         [sessionName, removed.userId, now],
       );
       // As a disconnect: the last live connection gone starts the disconnect clock (§6.4).

@@ -228,9 +228,10 @@ export class SharingService {
     if (!user) throw userNotFound(userKey);
     if (user.username !== session.spec.user) {
       const updated = await this.db.query<unknown[]>(
-        `UPDATE session_shares SET last_activity = $3
-          WHERE session_name = $1 AND shared_with_user_id = $2 AND (expires_at IS NULL OR expires_at > $3)
-          RETURNING id`,
+        `WITH updated AS (UPDATE session_shares SET last_activity = $3
+                           WHERE session_name = $1 AND shared_with_user_id = $2 AND (expires_at IS NULL OR expires_at > $3)
+                           RETURNING id)
+         SELECT * FROM updated`,
         [name, user.id, this.clock.now()],
       );
       if (updated.length === 0)
