@@ -1,4 +1,4 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from './activity/activity.module.js';
@@ -60,8 +60,15 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(rejectNulBytes, jsonBody).forRoutes('*path');
-    consumer.apply(noStore).forRoutes('*path');
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+    consumer.apply(rejectNulBytes, noStore, HttpMetricsMiddleware).forRoutes('*path');
+    // Only these methods carry bodies; GET and HEAD skip the parser altogether.
+    consumer
+      .apply(jsonBody)
+      .forRoutes(
+        { path: '*path', method: RequestMethod.POST },
+        { path: '*path', method: RequestMethod.PUT },
+        { path: '*path', method: RequestMethod.PATCH },
+        { path: '*path', method: RequestMethod.DELETE },
+      );
   }
 }

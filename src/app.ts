@@ -34,6 +34,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(Logger));
   app.set('trust proxy', trustProxySetting(config.trustProxy));
   app.disable('x-powered-by');
+  // Every /api/v1 answer is `no-store` (§1.3): hashing each body for an ETag would buy nothing.
+  app.set('etag', false);
 
   const anyOrigin = config.corsAllowedOrigins === '*';
   const origins = new Set(anyOrigin ? [] : config.corsAllowedOrigins);
