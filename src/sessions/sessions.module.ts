@@ -9,6 +9,7 @@ import { SessionProjection } from './session-projection.js';
 import { ConnectionEntity } from './connection.entity.js';
 import { SessionRecordEntity } from './session-record.entity.js';
 import { SessionsController } from './sessions.controller.js';
+import { SessionListIndex } from './session-list-index.js';
 import { SessionsService } from './sessions.service.js';
 
 /** Sessions: REST routes of api-contract §3.3 and the sessions table projection. */
@@ -20,7 +21,7 @@ import { SessionsService } from './sessions.service.js';
     ApplicationsModule,
   ],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionLifecycle, SessionProjection, SessionChanges],
+  providers: [SessionsService, SessionLifecycle, SessionProjection, SessionChanges, SessionListIndex],
   exports: [SessionsService, SessionLifecycle, SessionChanges],
 })
 export class SessionsModule {}
