@@ -58,9 +58,9 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Logs are drained as a container runtime would read them, not dropped by the kernel.
-  child.stdout!.resume();
+  child.stdout.resume();
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);

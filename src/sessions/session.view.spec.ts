@@ -123,7 +123,7 @@ describe('SessionJson', () => {
         { type: 'HomeVolumeReady', status: 'False', reason: 'Pending', message: 'waiting' },
       ],
     },
-  } as SessionResource;
+  };
 
   it('renders exactly the bytes of JSON.stringify(toSessionView(…)), with and without activity', () => {
     for (const resource of [session, detailed])
