@@ -1,4 +1,4 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from './activity/activity.module.js';
@@ -18,6 +18,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { requestLaneMiddleware } from './kubernetes/request-lanes.js';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { NodesModule } from './nodes/nodes.module.js';
 import { PlatformConfigModule } from './platform-config/platform-config.module.js';
@@ -60,15 +61,9 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(rejectNulBytes, noStore, HttpMetricsMiddleware).forRoutes('*path');
-    // Only these methods carry bodies; GET and HEAD skip the parser altogether.
-    consumer
-      .apply(jsonBody)
-      .forRoutes(
-        { path: '*path', method: RequestMethod.POST },
-        { path: '*path', method: RequestMethod.PUT },
-        { path: '*path', method: RequestMethod.PATCH },
-        { path: '*path', method: RequestMethod.DELETE },
-      );
+    // The lane goes after the body parser, whose stream callbacks would lose it.
+    consumer.apply(rejectNulBytes, jsonBody, requestLaneMiddleware).forRoutes('*path');
+    consumer.apply(noStore).forRoutes('*path');
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }
 }
