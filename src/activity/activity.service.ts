@@ -54,7 +54,7 @@ export class ActivityService {
         this.changes.notify(session.spec.user);
       }
     }
-    const lastActivity = await this.recorder.record(name);
+    const lastActivity = await this.recorder.heartbeat(name);
     return {
       status: 'ok',
       sessionId: name,

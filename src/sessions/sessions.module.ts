@@ -9,6 +9,7 @@ import { SessionProjection } from './session-projection.js';
 import { ConnectionEntity } from './connection.entity.js';
 import { SessionRecordEntity } from './session-record.entity.js';
 import { SessionsController } from './sessions.controller.js';
+import { SessionListIndex } from './session-list-index.js';
 import { SessionShares } from './session-shares.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -21,7 +22,7 @@ import { SessionsService } from './sessions.service.js';
     ApplicationsModule,
   ],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionLifecycle, SessionProjection, SessionChanges, SessionShares],
+  providers: [SessionsService, SessionLifecycle, SessionProjection, SessionChanges, SessionListIndex, SessionShares],
   exports: [SessionsService, SessionLifecycle, SessionChanges, SessionShares],
 })
 export class SessionsModule {}

@@ -22,6 +22,7 @@ import { UsersService } from '../users/users.service.js';
 import { type CreateSessionDto, type ListSessionsQuery, tagsFromQuery } from './session.dto.js';
 import { newSessionName } from './session-names.js';
 import { SessionLifecycle } from './session-lifecycle.js';
+import { newestFirst, SessionListIndex } from './session-list-index.js';
 import { liveConnection } from './live-connection.js';
 import { Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -59,6 +60,7 @@ export class SessionsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly k8s: K8sService,
     private readonly cache: SessionCache,
+    private readonly index: SessionListIndex,
     private readonly quotas: QuotaService,
     private readonly users: UsersService,
     private readonly platformConfig: PlatformConfigService,
@@ -69,9 +71,24 @@ export class SessionsService {
     private readonly shares: SessionShares,
   ) {}
 
-  async list(caller: Principal, query: ListSessionsQuery): Promise<{ sessions: SessionView[]; total: number }> {
-    const sessions = await this.listOf(this.users.listFilterFor(caller, query.user));
-    return { sessions, total: sessions.length };
+  /**
+   * GET /sessions as JSON text: `{"sessions":[…],"total":n}`, the bytes JSON.stringify would give,
+   * joined from each session's JSON made once per change of its resource.
+   */
+  async listJson(caller: Principal, query: ListSessionsQuery): Promise<string> {
+    const owner = this.users.listFilterFor(caller, query.user);
+    if (!this.index.isSynced) {
+      const sessions = await this.listOf(owner);
+      return JSON.stringify({ sessions, total: sessions.length });
+    }
+    const listed = this.index.jsonOf(owner);
+    const activity = await this.activityOf(listed.map(({ session }) => session.metadata.name));
+    const now = this.clock.now();
+    const parts = listed.map(({ session, json }) => {
+      const recorded = activity.get(session.metadata.name);
+      return json ? json.render(recorded, now) : JSON.stringify(toSessionView(session, recorded, now));
+    });
+    return `{"sessions":[${parts.join(',')}],"total":${parts.length}}`;
   }
 
   /** Every session of `owner`, or every session when undefined (what an operator sees), newest first. */
@@ -217,26 +234,31 @@ export class SessionsService {
 
   /** `owner`'s sessions, or all of them, newest first (callers resolved `owner` with listFilterFor). */
   private async sessionsOf(owner: string | undefined): Promise<SessionResource[]> {
-    const all = this.cache.isSynced ? this.cache.list() : await listAll((page) => this.k8s.sessions.list(page));
-    return newestFirst(owner === undefined ? all : all.filter((s) => s.spec.user === owner));
+    if (this.index.isSynced) return [...this.index.sessionsOf(owner)];
+    const all = await listAll((page) => this.k8s.sessions.list(page));
+    return (owner === undefined ? all : all.filter((s) => s.spec.user === owner)).sort(newestFirst);
   }
 
   async view(session: SessionResource): Promise<SessionView> {
     return (await this.views([session]))[0];
   }
 
-  /** One query for the activity clock and live connection count of every listed session. */
   private async views(sessions: SessionResource[]): Promise<SessionView[]> {
-    if (sessions.length === 0) return [];
+    const activity = await this.activityOf(sessions.map((s) => s.metadata.name));
+    const now = this.clock.now();
+    return sessions.map((session) => toSessionView(session, activity.get(session.metadata.name), now));
+  }
+
+  /** One query for the activity clock and live connection count of every listed session. */
+  private async activityOf(names: string[]): Promise<Map<string, SessionActivity>> {
+    if (names.length === 0) return new Map();
     const rows = await this.db.query<(SessionActivity & { name: string })[]>(
       `SELECT s.name, s.last_activity AS "lastActivity",
               (SELECT count(*)::int FROM connections c WHERE c.session_name = s.name AND ${liveConnection('$2')}) AS "activeConnections"
          FROM sessions s WHERE s.name = ANY($1)`,
-      [sessions.map((s) => s.metadata.name), this.clock.now()],
+      [names, this.clock.now()],
     );
-    const activity = new Map(rows.map((row) => [row.name, { ...row, lastActivity: new Date(row.lastActivity) }]));
-    const now = this.clock.now();
-    return sessions.map((session) => toSessionView(session, activity.get(session.metadata.name), now));
+    return new Map(rows.map((row) => [row.name, { ...row, lastActivity: new Date(row.lastActivity) }]));
   }
 
   /** Step 3: a fresh read of the Template. */
@@ -336,10 +358,3 @@ export class SessionsService {
       .execute();
   }
 }
-
-const newestFirst = (sessions: SessionResource[]) =>
-  sessions.sort(
-    (a, b) =>
-      Date.parse(String(b.metadata.creationTimestamp)) - Date.parse(String(a.metadata.creationTimestamp)) ||
-      a.metadata.name.localeCompare(b.metadata.name),
-  );

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * should a session row ever be removed. Tokens are looked up by their SHA-256 (`token_hash`) and
  * then compared in constant time; the token itself is kept because the owner's lists show it.
  */
-export class SessionSharing1764900000000 implements MigrationInterface {
-  name = 'SessionSharing1764900000000';
+export class SessionSharing1765000000000 implements MigrationInterface {
+  name = 'SessionSharing1765000000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
