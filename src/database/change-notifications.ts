@@ -10,8 +10,19 @@ import { pgClientConfig } from './database.options.js';
 export type ChangeChannel = 'streamspace_principal';
 
 const RECONNECT_MS = 1_000;
-/** How long a committed write waits at most for its own notification to come back. */
-const ECHO_TIMEOUT_MS = 2_000;
+/** How long a committed write waits at most for every replica to confirm its changes. */
+const CONFIRM_TIMEOUT_MS = 2_000;
+/** Replicas confirm each change they heard here, and name their listening connections so. */
+const ACK_CHANNEL = 'streamspace_ack';
+const LISTENER_NAME = 'streamspace-changes';
+
+/** A change sent by this replica, waiting for the acknowledgements of all replicas. */
+interface Unconfirmed {
+  acks: number;
+  expected: number;
+  done: Promise<void>;
+  resolve: () => void;
+}
 
 /**
  * Tells every replica, this one included, about a change that in-memory caches must drop. `send`
@@ -20,10 +31,11 @@ const ECHO_TIMEOUT_MS = 2_000;
  * entry before the write returns, and again when the notification comes back after the commit
  * (which undoes a refill that read the old row in between).
  *
- * The writing transaction returns only once its notifications have come back to this replica's
- * listener (or after ECHO_TIMEOUT_MS): PostgreSQL queues a notification for every listener at
- * commit, so by then the other replicas have it too, and the writer's answer cannot overtake it
- * (a client that logs out here and calls another replica next is refused there, §2.2).
+ * The writing transaction returns only once every replica has confirmed the change (or after
+ * CONFIRM_TIMEOUT_MS): each replica answers a notification, after its caches dropped the entry, with
+ * an acknowledgement on ACK_CHANNEL, and the writer waits for as many as there are listening
+ * connections (pg_stat_activity, by application_name). So the writer's answer cannot overtake the
+ * change: a client that logs out here and calls another replica next is refused there (§2.2).
  *
  * While the listening connection is down, changes of other replicas may be missed: `listening` is
  * false, reset handlers have run, and caches must not serve until it is true again. Embedded PGlite
@@ -39,10 +51,9 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private connected = false;
-  /** Echoes still to come back of the notifications sent by each open transaction. */
-  private readonly unconfirmed = new WeakMap<QueryRunner, Map<string, Promise<void>>>();
-  /** Confirms an echo by id when it comes back (registered before the commit: it may come first). */
-  private readonly echoes = new Map<string, () => void>();
+  /** The changes each open transaction sent, by change id. */
+  private readonly sentBy = new WeakMap<QueryRunner, string[]>();
+  private readonly unconfirmed = new Map<string, Unconfirmed>();
 
   constructor(config: AppConfig, @InjectDataSource() dataSource: DataSource) {
     this.database = config.database;
@@ -76,33 +87,49 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
   async send(manager: EntityManager, channel: ChangeChannel, payload: string): Promise<void> {
     this.deliver(channel, payload);
     if (this.database.kind !== 'postgres') return;
-    const echoId = randomUUID();
+    const changeId = randomUUID();
     const { queryRunner } = manager;
     if (queryRunner?.isTransactionActive && this.connected) {
-      const echoes = this.unconfirmed.get(queryRunner) ?? new Map<string, Promise<void>>();
-      echoes.set(echoId, new Promise<void>((resolve) => this.echoes.set(echoId, resolve)));
-      this.unconfirmed.set(queryRunner, echoes);
+      let resolve = () => {};
+      const done = new Promise<void>((settle) => (resolve = settle));
+      this.unconfirmed.set(changeId, { acks: 0, expected: Infinity, done, resolve });
+      this.sentBy.set(queryRunner, [...(this.sentBy.get(queryRunner) ?? []), changeId]);
     }
-    await manager.query('SELECT pg_notify($1, $2)', [channel, `${echoId} ${payload}`]);
+    await manager.query('SELECT pg_notify($1, $2)', [channel, `${changeId} ${payload}`]);
   }
 
-  /** Holds the committed write's answer until its notifications are back (see the class comment). */
+  /** Holds the committed write's answer until every replica confirmed its changes (class comment). */
   async afterTransactionCommit({ queryRunner }: { queryRunner: QueryRunner }): Promise<void> {
-    const echoes = this.unconfirmed.get(queryRunner);
-    if (!echoes || queryRunner.isTransactionActive) return; // a savepoint: the outer commit waits
-    this.unconfirmed.delete(queryRunner);
+    const changeIds = this.sentBy.get(queryRunner);
+    if (!changeIds || queryRunner.isTransactionActive) return; // a savepoint: the outer commit waits
+    this.sentBy.delete(queryRunner);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, ECHO_TIMEOUT_MS, 'timeout')));
-    const outcome = await Promise.race([Promise.all(echoes.values()), timeout]);
-    clearTimeout(timer);
-    for (const echoId of echoes.keys()) this.echoes.delete(echoId);
-    if (outcome === 'timeout') this.logger.warn(`Change notifications did not come back within ${ECHO_TIMEOUT_MS} ms`);
+    try {
+      const [{ replicas }] = (await queryRunner.query(
+        `SELECT count(*)::int AS replicas FROM pg_stat_activity
+          WHERE application_name = $1 AND datname = current_database()`,
+        [LISTENER_NAME],
+      )) as { replicas: number }[];
+      const pending = changeIds.flatMap((changeId) => {
+        const change = this.unconfirmed.get(changeId);
+        if (!change) return [];
+        change.expected = replicas;
+        if (change.acks >= replicas) change.resolve();
+        return [change.done];
+      });
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, CONFIRM_TIMEOUT_MS, 'timeout')));
+      if ((await Promise.race([Promise.all(pending), timeout])) === 'timeout')
+        this.logger.warn(`Not every replica confirmed a change within ${CONFIRM_TIMEOUT_MS} ms`);
+    } finally {
+      clearTimeout(timer);
+      for (const changeId of changeIds) this.unconfirmed.delete(changeId);
+    }
   }
 
   afterTransactionRollback({ queryRunner }: { queryRunner: QueryRunner }): void {
     if (queryRunner.isTransactionActive) return;
-    for (const echoId of this.unconfirmed.get(queryRunner)?.keys() ?? []) this.echoes.delete(echoId);
-    this.unconfirmed.delete(queryRunner);
+    for (const changeId of this.sentBy.get(queryRunner) ?? []) this.unconfirmed.delete(changeId);
+    this.sentBy.delete(queryRunner);
   }
 
   onApplicationBootstrap(): void {
@@ -119,25 +146,31 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
     for (const handler of this.handlers.get(channel as ChangeChannel) ?? []) handler(payload);
   }
 
-  /** A notification from any replica: `<echo id> <payload>`. */
-  private received(channel: string, message: string): void {
+  /** A change from any replica (`<change id> <payload>`), or a replica's acknowledgement of one. */
+  private received(client: pg.Client, channel: string, message: string): void {
+    if (channel === ACK_CHANNEL) {
+      const change = this.unconfirmed.get(message);
+      if (change && ++change.acks >= change.expected) change.resolve();
+      return;
+    }
     const space = message.indexOf(' ');
-    const echoId = message.slice(0, space);
     this.deliver(channel, message.slice(space + 1));
-    this.echoes.get(echoId)?.();
+    client
+      .query('SELECT pg_notify($1, $2)', [ACK_CHANNEL, message.slice(0, space)])
+      .catch((error: unknown) => this.lost(error, client));
   }
 
   /** A connection of its own, outside the pool: LISTEN belongs to the connection. */
   private async listen(): Promise<void> {
     if (this.database.kind !== 'postgres' || this.stopped) return;
-    const client = new pg.Client(pgClientConfig(this.database));
+    const client = new pg.Client({ ...pgClientConfig(this.database), application_name: LISTENER_NAME });
     this.client = client;
-    client.on('notification', (message) => this.received(message.channel, message.payload ?? ''));
+    client.on('notification', (message) => this.received(client, message.channel, message.payload ?? ''));
     client.on('error', (error) => this.lost(error, client));
     client.on('end', () => this.lost(new Error('connection ended'), client));
     try {
       await client.connect();
-      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
+      for (const channel of [ACK_CHANNEL, ...this.handlers.keys()]) await client.query(`LISTEN ${channel}`);
       // Anything cached before now may have missed a change: start from empty.
       this.reset();
       this.connected = true;
