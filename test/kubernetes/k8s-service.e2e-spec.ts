@@ -54,8 +54,10 @@ describe('K8sService against a real API server', () => {
     } finally {
       diagnostics.unsubscribe('http.client.request.start', onRequest);
     }
-    expect(requests).toHaveLength(5);
-    expect(requests.slice(1).every((request) => request.reusedSocket)).toBe(true);
+    // The caches' watches go out on their own sockets meanwhile: only these lists count.
+    const lists = requests.filter((request) => /\/sessions\?limit=1$/.test(request.path));
+    expect(lists).toHaveLength(5);
+    expect(lists.slice(1).map((request) => request.reusedSocket)).toEqual([true, true, true, true]);
   });
   it('creates, reads, lists, patches and deletes Sessions', async () => {
     const name = unique('alice-firefox');
