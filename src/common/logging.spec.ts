@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { completionLevel } from './logging.js';
+import { completionLevel, redactUrl } from './logging.js';
 
 describe('completionLevel', () => {
   it('puts successful reads and heartbeats at debug', () => {
@@ -17,5 +17,14 @@ describe('completionLevel', () => {
     expect(completionLevel('POST', '/api/v1/sessions/x/heartbeat', 409)).toBe('info');
     expect(completionLevel('GET', '/api/v1/sessions', 503)).toBe('error');
     expect(completionLevel('GET', '/api/v1/sessions', 200, new Error('aborted'))).toBe('error');
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides tokens in the query and invitation tokens in the path', () => {
+    expect(redactUrl('/api/v1/ws/sessions?token=abc&user=x')).toBe('/api/v1/ws/sessions?token=[REDACTED]&user=x');
+    expect(redactUrl('/api/v1/invitations/Zm9vYmFy_-/accept')).toBe('/api/v1/invitations/[REDACTED]/accept');
+    expect(redactUrl('/api/v1/invitations/Zm9vYmFy')).toBe('/api/v1/invitations/[REDACTED]');
+    expect(redactUrl('/api/v1/sessions/s-1/invitations')).toBe('/api/v1/sessions/s-1/invitations');
   });
 });

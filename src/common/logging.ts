@@ -13,9 +13,11 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-/** Query parameters that carry credentials (WebSocket tokens) never reach a log line. */
-function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[REDACTED]');
+/** Credentials in URLs (WebSocket tokens in the query, invitation tokens in the path) never reach a log line. */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url
+    ?.replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[REDACTED]')
+    .replace(/(\/invitations\/)[^/?]+/gi, '$1[REDACTED]');
 }
 
 const HEARTBEAT = /^\/api\/v1\/sessions\/[^/]+\/heartbeat(?:\?|$)/;
@@ -54,6 +56,8 @@ export function loggerParams(level: LevelWithSilent): Params {
             'req.headers["sec-websocket-protocol"]',
             '*.password',
             '*.token',
+            '*.shareToken',
+            '*.invitationToken',
           ],
           censor: '[REDACTED]',
         },

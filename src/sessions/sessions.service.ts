@@ -27,12 +27,20 @@ import { liveConnection } from './live-connection.js';
 import { Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { SessionRecordEntity } from './session-record.entity.js';
+import { type ShareGrant, SessionShares } from './session-shares.js';
+import { beyondShare, type SessionNeed, shareAllows } from './share-rules.js';
 import { type SessionActivity, type SessionView, toSessionView } from './session.view.js';
 
 const NAME_ATTEMPTS = 3;
 
 export const sessionNotFound = (name: string) => new ApiError(404, 'Session not found', `No session named '${name}'`);
 const invalidResource = (message: string) => new ApiError(400, 'Invalid resource request', message);
+
+/** The caller's way to a session: their own (or an operator's) when `share` is undefined. */
+export interface SessionAccess {
+  session: SessionResource;
+  share: ShareGrant | undefined;
+}
 
 /** Resources resolved per field (§3.3 steps 4–5): as written, and as integers for the quota. */
 interface ResolvedResources {
@@ -60,6 +68,7 @@ export class SessionsService {
     private readonly lifecycle: SessionLifecycle,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly shares: SessionShares,
   ) {}
 
   /**
@@ -102,7 +111,7 @@ export class SessionsService {
   }
 
   async get(caller: Principal, name: string): Promise<SessionView> {
-    return this.view(await this.findVisible(caller, name));
+    return this.view(await this.findVisible(caller, name, 'view'));
   }
 
   /** POST /sessions, step by step as §3.3 lists them. */
@@ -169,13 +178,13 @@ export class SessionsService {
 
   /** PATCH /sessions/:id {state} (§3.3, transitions of §6.1). */
   async setState(caller: Principal, name: string, state: SessionState): Promise<SessionView> {
-    const session = await this.findVisible(caller, name);
+    const { session, share } = await this.access(caller, name, 'control');
     const current = session.spec.state;
     if (state === current) return this.view(session);
     if (current === 'terminated' && state === 'hibernated')
       throw new ApiError(409, 'Invalid state transition', 'A terminated session can only be set to running');
 
-    const reason = caller.username === session.spec.user ? 'user' : 'admin';
+    const reason = caller.username === session.spec.user || share ? 'user' : 'admin';
     const updated =
       state === 'running'
         ? (await this.lifecycle.start(session, reason)).session
@@ -184,35 +193,43 @@ export class SessionsService {
   }
 
   async delete(caller: Principal, name: string): Promise<{ name: string; message: string }> {
-    await this.findVisible(caller, name);
+    await this.findVisible(caller, name, 'manage');
     try {
       await this.k8s.sessions.delete(name);
     } catch (error) {
       if (error instanceof KubernetesNotFoundError) throw sessionNotFound(name);
       throw error;
     }
-    await this.lifecycle.closeConnections(this.db.manager, [name], 'session_deleted');
-    await this.db.manager
-      .createQueryBuilder()
-      .update(SessionRecordEntity)
-      .set({ deletedAt: this.clock.now(), updatedAt: this.clock.now() })
-      .where('name = :name AND deleted_at IS NULL', { name })
-      .execute();
+    await this.lifecycle.markDeleted([name]);
     return { name, message: 'Session deletion requested' };
   }
 
   async setTags(caller: Principal, name: string, tags: string[]): Promise<SessionView> {
-    await this.findVisible(caller, name);
+    await this.findVisible(caller, name, 'manage');
     const updated = await this.k8s.sessions.patch(name, { spec: { tags } });
     await this.db.manager.update(SessionRecordEntity, { name }, { tags, updatedAt: this.clock.now() });
     return this.view(updated);
   }
 
-  /** The session, if the caller may see it (§2.4); otherwise exactly as if it did not exist. */
-  async findVisible(caller: Principal, name: string): Promise<SessionResource> {
+  /** The session, if the caller may do what `need` says with it; see `access`. */
+  async findVisible(caller: Principal, name: string, need: SessionNeed): Promise<SessionResource> {
+    return (await this.access(caller, name, need)).session;
+  }
+
+  /**
+   * The one access rule for a session (§2.4, §3.17), used by every route on it: the owner,
+   * operators and admins may do anything; another user only what an unexpired share grants
+   * (beyond it: 403); anyone else gets 404, exactly as if the session did not exist. The share is
+   * read only for callers who are not the owner, so the owner's path costs what it always did.
+   */
+  async access(caller: Principal, name: string, need: SessionNeed): Promise<SessionAccess> {
     const session = this.cache.isSynced ? this.cache.get(name) : await unlessNotFound(this.k8s.sessions.get(name));
-    if (!session || !mayActOn(caller, session.spec.user)) throw sessionNotFound(name);
-    return session;
+    if (!session) throw sessionNotFound(name);
+    if (mayActOn(caller, session.spec.user)) return { session, share: undefined };
+    const share = await this.shares.grantOf(name, caller.id);
+    if (!share) throw sessionNotFound(name);
+    if (!shareAllows(share.level, need)) throw beyondShare();
+    return { session, share };
   }
 
   /** `owner`'s sessions, or all of them, newest first (callers resolved `owner` with listFilterFor). */

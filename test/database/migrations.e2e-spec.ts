@@ -17,6 +17,8 @@ const TABLES = [
   'groups',
   'installed_applications',
   'revoked_tokens',
+  'session_invitations',
+  'session_shares',
   'sessions',
   'user_favorites',
   'user_quotas',
