@@ -16,10 +16,13 @@ import { startTestApp } from '../support/test-app.js';
  * route gets FUZZ_RUNS generated bad requests (default 200, fixed seed FUZZ_SEED so a failure
  * reproduces; `npm run test:fuzz` runs long with a random seed). A bad request must never get a
  * 5xx, every error must be the {error, message} envelope, and nothing may be written: row counts
- * of every table after each request, Kubernetes objects after each route.
+ * of every table and Kubernetes objects after each route (row counts after every request too in
+ * the long run).
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 17);
+/** Row counts after every request (the long run), not only after each route. */
+const PER_REQUEST_ROWS = process.env.FUZZ_ROWS_PER_REQUEST === 'true';
 const ONLY_ROUTES = process.env.FUZZ_ROUTES?.split(',');
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'];
 
@@ -283,25 +286,29 @@ describe('fuzzed write routes: never 5xx, always the envelope, nothing written (
       const failures: string[] = [];
       const startedAt = Date.now();
       let kubernetesBefore = await kubernetesState();
+      let rowsBefore = await countRows();
       for (const operation of operations) {
         const result = await fc.check(
           fc.asyncProperty(requests(operation), async (fuzz) => {
-            const rowsBefore = await countRows();
             const search = new URLSearchParams(fuzz.query).toString();
             const answer = await raw(url, operation.method, `${fuzz.path}${search ? `?${search}` : ''}`, {
               token: admin.token,
               ...(fuzz.body !== undefined && { contentType: 'application/json', body: fuzz.body }),
             });
             const said = `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
-            if (answer.status >= 500) throw new Error(`answered ${said}`);
+            // 501 is the contract's answer for a feature this server does not offer (§3.18), not a failure.
+            if (answer.status >= 500 && answer.status !== 501) throw new Error(`answered ${said}`);
             if (
               answer.status >= 400 &&
               (typeof answer.body.error !== 'string' || typeof answer.body.message !== 'string')
             )
               throw new Error(`answered without the envelope: ${said}`);
-            const rowsAfter = await countRows();
-            if (JSON.stringify(rowsAfter) !== JSON.stringify(rowsBefore))
-              throw new Error(`wrote rows (${said}): ${JSON.stringify(rowsBefore)} -> ${JSON.stringify(rowsAfter)}`);
+            // Per request only in the long run: it doubles the cost, and the check per route below catches the same writes.
+            if (PER_REQUEST_ROWS) {
+              const rows = await countRows();
+              if (JSON.stringify(rows) !== JSON.stringify(rowsBefore))
+                throw new Error(`wrote rows (${said}): ${JSON.stringify(rowsBefore)} -> ${JSON.stringify(rows)}`);
+            }
           }),
           { numRuns: RUNS, seed: SEED, endOnFailure: process.env.FUZZ_SHRINK !== 'true' },
         );
@@ -316,6 +323,12 @@ describe('fuzzed write routes: never 5xx, always the envelope, nothing written (
               `${result.errorInstance instanceof Error ? result.errorInstance.message.slice(0, 600) : ''}`,
           );
         }
+        const rowsAfter = await countRows();
+        if (JSON.stringify(rowsAfter) !== JSON.stringify(rowsBefore))
+          failures.push(
+            `${operation.method} ${operation.path}: rows written: ${JSON.stringify(rowsBefore)} -> ${JSON.stringify(rowsAfter)}`,
+          );
+        rowsBefore = rowsAfter;
         const kubernetesAfter = await kubernetesState();
         if (kubernetesAfter !== kubernetesBefore) {
           const [before, after] = [kubernetesBefore, kubernetesAfter].map((state) => new Set(state.split('\n')));
