@@ -30,14 +30,17 @@ export class Authenticator {
 
   async authenticate(token: string): Promise<Principal> {
     const verified = await this.tokens.verify(token);
+    // Revoked one by one (logout, refresh) or all at once by a password change (tokens_valid_after).
     const [row] = await this.db.query<
       { revoked: boolean; username: string | null; role: Role | null; active: boolean | null }[]
     >(
-      `SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2) AS revoked, u.username, u.role, u.active
+      `SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2)
+              OR (u.tokens_valid_after > $3 AND u.kept_token_id IS DISTINCT FROM $2) AS revoked,
+              u.username, u.role, u.active
          FROM (VALUES (1)) AS one LEFT JOIN users u ON u.id = $1`,
-      [verified.userId, verified.jti],
+      [verified.userId, verified.jti, verified.issuedAt],
     );
-    if (row.revoked) throw new ApiError(401, 'Token revoked', 'This token is no longer valid; log in again');
+    if (row.revoked === true) throw new ApiError(401, 'Token revoked', 'This token is no longer valid; log in again');
     if (row.username === null) throw invalidToken('The user for this token no longer exists');
     if (!row.active) throw accountDisabled();
     return {

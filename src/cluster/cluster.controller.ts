@@ -1,11 +1,15 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { insufficientRole } from '../auth/auth.guard.js';
+import { Authenticator } from '../auth/authenticator.js';
+import { hasRole } from '../common/principal.js';
 import { Roles } from '../common/roles.decorator.js';
 import { ClusterListsService } from './cluster-lists.service.js';
 import { ClusterResourcesService } from './cluster-resources.service.js';
 import { LabelSelectorQuery, NamespacedListQuery, NamespaceQuery, PodLogQuery } from './cluster.dto.js';
 import { streamPodLog } from './pod-log-stream.js';
+import { LogFollowSettings } from './log-follow-settings.js';
 import { PodLogsService } from './pod-logs.service.js';
 
 const RAW_OBJECT = { schema: { type: 'object', additionalProperties: true } };
@@ -18,6 +22,8 @@ export class ClusterController {
     private readonly lists: ClusterListsService,
     private readonly resources: ClusterResourcesService,
     private readonly logs: PodLogsService,
+    private readonly authenticator: Authenticator,
+    private readonly followSettings: LogFollowSettings,
   ) {}
 
   @Get('nodes')
@@ -63,10 +69,18 @@ export class ClusterController {
     @Param('namespace') namespace: string,
     @Param('name') name: string,
     @Query() query: PodLogQuery,
+    @Req() httpRequest: Request,
     @Res() response: Response,
   ): Promise<void> {
     const { follow, ...request } = query;
-    if (follow) return streamPodLog(this.logs, { namespace, name }, request, response);
+    if (follow)
+      return streamPodLog(this.logs, { namespace, name }, request, response, {
+        intervalMs: this.followSettings.recheckIntervalMs,
+        check: async () => {
+          const principal = await this.authenticator.authenticateHeader(httpRequest.headers.authorization);
+          if (!hasRole(principal, 'operator')) throw insufficientRole('operator');
+        },
+      });
     const text = await this.logs.read(namespace, name, request);
     response.status(200).setHeader('Content-Type', 'text/plain; charset=utf-8');
     response.send(text);

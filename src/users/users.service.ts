@@ -15,7 +15,7 @@ import type { UserQuotaView } from '../quotas/quota.view.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { ALL_USERS_GROUP, GroupEntity, GroupMembershipEntity } from './group.entity.js';
 import type { CreateUserDto, ListUsersQuery, UpdateUserDto } from './user.dto.js';
-import { UserEntity } from './user.entity.js';
+import { newPasswordColumns, UserEntity } from './user.entity.js';
 import { toUserView, type UserView } from './user.view.js';
 import { isUuid } from '../common/uuid.js';
 
@@ -166,7 +166,7 @@ export class UsersService {
           ...(dto.fullName !== undefined && { fullName: dto.fullName }),
           ...(dto.role !== undefined && { role: dto.role }),
           ...(dto.active !== undefined && { active: dto.active }),
-          ...(passwordHash !== undefined && { passwordHash }),
+          ...(passwordHash !== undefined && newPasswordColumns(passwordHash)),
           updatedAt: new Date(),
         });
       });

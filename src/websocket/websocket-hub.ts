@@ -86,7 +86,8 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
         if (socket.missedPongs >= 2) return socket.raw.terminate();
         const endpoint = this.endpoints.find((candidate) => candidate.name === socket.endpoint)!;
         try {
-          await this.authenticator.recheck(socket.token, endpoint.role);
+          endpoint.revalidate?.(socket, await this.authenticator.recheck(socket.token, endpoint.role));
+          if (!socket.isOpen) return;
         } catch (error) {
           const reason = policyReason(error);
           if (reason) return socket.close(CLOSE.policy, reason);
