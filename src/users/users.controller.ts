@@ -69,10 +69,9 @@ export class UsersController {
 
   @Delete(':id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Delete an account and its sessions' })
+  @ApiOperation({ summary: 'Delete an account, its sessions and its home volume' })
   async delete(@Param('id') id: string) {
-    await this.users.delete(id);
-    return { message: 'User deleted' };
+    return { message: 'User deleted', ...(await this.users.delete(id)) };
   }
 
   @Put(':id/quota')
