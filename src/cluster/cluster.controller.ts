@@ -11,6 +11,7 @@ import { LabelSelectorQuery, NamespacedListQuery, NamespaceQuery, PodLogQuery } 
 import { streamPodLog } from './pod-log-stream.js';
 import { LogFollowSettings } from './log-follow-settings.js';
 import { PodLogsService } from './pod-logs.service.js';
+import { Audited, clusterResource } from '../common/audit.decorator.js';
 
 const RAW_OBJECT = { schema: { type: 'object', additionalProperties: true } };
 
@@ -87,6 +88,7 @@ export class ClusterController {
   }
 
   @Post('resources')
+  @Audited('cluster.resource.create', 'ClusterResource', clusterResource)
   @Roles('operator')
   @ApiOperation({ summary: 'Create an object of an allowed kind in a write namespace' })
   @ApiBody(RAW_OBJECT)
@@ -102,6 +104,7 @@ export class ClusterController {
   }
 
   @Put('resources/:kind/:name')
+  @Audited('cluster.resource.replace', 'ClusterResource', clusterResource)
   @Roles('operator')
   @ApiOperation({ summary: 'Replace an object (without metadata.resourceVersion the last write wins)' })
   @ApiBody(RAW_OBJECT)
@@ -115,6 +118,7 @@ export class ClusterController {
   }
 
   @Patch('resources/:kind/:name')
+  @Audited('cluster.resource.patch', 'ClusterResource', clusterResource)
   @Roles('operator')
   @ApiOperation({ summary: 'JSON merge patch, checked against the policy before it is written' })
   @ApiBody(RAW_OBJECT)
@@ -128,6 +132,7 @@ export class ClusterController {
   }
 
   @Delete('resources/:kind/:name')
+  @Audited('cluster.resource.delete', 'ClusterResource', clusterResource)
   @Roles('operator')
   @ApiOperation({ summary: 'Delete an object of an allowed kind in a write namespace' })
   delete(@Param('kind') kind: string, @Param('name') name: string, @Query() query: NamespaceQuery) {
