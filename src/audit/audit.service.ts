@@ -13,6 +13,12 @@ import { type AuditPage, type AuditQuery, toAuditEntryView } from './audit.dto.j
 export const AUDIT_RETENTION_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The id the logger gave the request (echoed as X-Request-ID). */
+function requestIdOf(request: Request): string {
+  const id = (request as Request & { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+}
+
 const outcomeOf = (status: number): AuditOutcome => (status >= 500 ? 'failed' : status >= 400 ? 'refused' : 'success');
 
 /** The audit trail (api-contract §3.16): written in the request it describes, read by admins, kept 365 days. */
@@ -53,7 +59,7 @@ export class AuditService {
       targetNamespace: target.namespace ?? null,
       outcome: outcomeOf(status),
       status,
-      requestId: String((request as Request & { id?: unknown }).id ?? ''),
+      requestId: requestIdOf(request),
       details: Object.keys(details).length > 0 ? details : null,
     });
   }
