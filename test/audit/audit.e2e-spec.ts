@@ -70,12 +70,13 @@ describe('audit trail (§3.16)', () => {
         spec: { containers: [{ name: 'c', image: 'busybox' }], hostPID: true },
       })
       .expect(403);
+    const renamed = await createAccount(app, url);
     await as(admin, 'req-password')
-      .patch(`/api/v1/users/${user.id}`, { password: 'a-secret-new-password' })
+      .patch(`/api/v1/users/${renamed.id}`, { password: 'a-secret-new-password' })
       .expect(200);
     await as(admin, 'req-drain').post('/api/v1/admin/nodes/no-such-node/drain').expect(404);
     // A user's own mutations are not operator actions.
-    await as(user).post(`/api/v1/preferences/favorites/${template}`).expect(201);
+    await as(user).post(`/api/v1/preferences/favorites/${template}`).expect(200);
 
     const byOperator = await trail(`actor=${operator.username}`);
     expect(byOperator.entries.map((e) => [e.action, e.outcome, e.status, e.requestId])).toEqual([
@@ -95,7 +96,7 @@ describe('audit trail (§3.16)', () => {
     const byAdmin = await trail(`actor=${admin.username}`);
     expect(byAdmin.entries.map((e) => [e.action, e.outcome, e.status, e.targetName])).toEqual([
       ['node.drain', 'refused', 404, 'no-such-node'],
-      ['user.update', 'success', 200, user.id],
+      ['user.update', 'success', 200, renamed.id],
     ]);
     expect(byAdmin.entries[1].details).toEqual({ fields: ['password'] });
     expect(JSON.stringify(byAdmin)).not.toContain('a-secret-new-password');
