@@ -37,6 +37,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.set('trust proxy', trustProxySetting(config.trustProxy));
   app.disable('x-powered-by');
   app.use(securityHeaders(`/${DOCS_PATH}`));
+  // Every /api/v1 answer is `no-store` (§1.3): hashing each body for an ETag would buy nothing.
+  app.set('etag', false);
 
   // `*` answers any origin, but never with credentials: a wildcard must not let every site act
   // with a browser's stored credentials.
@@ -88,15 +90,17 @@ function registerRootRoutes(app: NestExpressApplication, config: AppConfig): voi
   });
 }
 
+/** The document is built on the first request for it: scanning every route costs start-up time. */
 function setUpSwagger(app: NestExpressApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('StreamSpace API')
-      .setDescription('Streamed desktop and browser sessions on Kubernetes. Wire contract v1.')
-      .setVersion(app.get(HealthService).version().version)
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('StreamSpace API')
+        .setDescription('Streamed desktop and browser sessions on Kubernetes. Wire contract v1.')
+        .setVersion(app.get(HealthService).version().version)
+        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+        .build(),
+    );
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 }

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { passwordProblem } from '../common/password-policy.js';
 import { hasRole, type Principal, type Role } from '../common/principal.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PrincipalChanges } from './principal-changes.js';
 import { ApiError } from '../common/api-error.js';
 import { uniqueViolation } from '../database/postgres-errors.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
@@ -59,6 +60,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly quotas: QuotaService,
     private readonly k8s: K8sService,
+    private readonly principals: PrincipalChanges,
   ) {}
 
   findById(id: string): Promise<UserEntity | null> {
@@ -170,6 +172,7 @@ export class UsersService {
           ...(passwordHash !== undefined && newPasswordColumns(passwordHash)),
           updatedAt: new Date(),
         });
+        await this.principals.announce(manager, { userId: user.id });
       });
     } catch (error) {
       throw accountConflict(error);
@@ -192,6 +195,7 @@ export class UsersService {
       const homeVolumeDeleted =
         (await unlessNotFound(this.k8s.pvcs.delete(this.k8s.namespace, homeVolumeName(user.username)))) !== undefined;
       await manager.delete(UserEntity, user.id);
+      await this.principals.announce(manager, { userId: user.id });
       return { sessionsDeleted, homeVolumeDeleted };
     });
   }

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * before it, without knowing their ids. `kept_token_id` is the one token a self-service change
  * may keep (the caller's own).
  */
-export class TokenValidity1764800000000 implements MigrationInterface {
-  name = 'TokenValidity1764800000000';
+export class TokenValidity1765100000000 implements MigrationInterface {
+  name = 'TokenValidity1765100000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE users ADD COLUMN tokens_valid_after timestamptz, ADD COLUMN kept_token_id text`);

@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The audit trail of api-contract §3.16: one row per mutation by an operator or admin. */
-export class AuditLog1764800000001 implements MigrationInterface {
-  name = 'AuditLog1764800000001';
+export class AuditLog1765100000001 implements MigrationInterface {
+  name = 'AuditLog1765100000001';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
