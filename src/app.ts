@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ApiError, routeNotFound } from './common/api-error.js';
 import { ApiExceptionFilter, writeApiError } from './common/api-exception.filter.js';
+import { answerClientErrorsWithEnvelope } from './common/client-errors.js';
 import { JsonBodyPipe } from './common/json-body.js';
 import { sameSecret, securityHeaders } from './common/security-headers.js';
 import { createValidationPipe, PathNamePipe } from './common/validation.js';
@@ -34,6 +35,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  answerClientErrorsWithEnvelope(app.getHttpServer());
   app.set('trust proxy', trustProxySetting(config.trustProxy));
   app.disable('x-powered-by');
   app.use(securityHeaders(`/${DOCS_PATH}`));
