@@ -120,7 +120,11 @@ export class SessionsService {
   /** POST /sessions, step by step as §3.3 lists them. */
   async create(caller: Principal, dto: CreateSessionDto): Promise<SessionView> {
     const owner = await this.users.actingFor(caller, dto.user);
-    const application = dto.applicationId ? await this.applications.forLaunch(dto.applicationId, owner) : undefined;
+    const application = dto.applicationId
+      ? await this.applications.forLaunch(dto.applicationId, owner)
+      : dto.template
+        ? await this.applications.forTemplate(dto.template, owner)
+        : undefined;
     const templateName = application?.templateName ?? dto.template;
     if (!templateName) throw new ApiError(400, 'Invalid request', 'template: is required without applicationId');
     const template = await this.launchableTemplate(templateName, application);
