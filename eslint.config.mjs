@@ -13,7 +13,7 @@ const LAYERS = [
   ['common'],
   ['config'],
   ['database', 'kubernetes'],
-  ['metrics'],
+  ['metrics', 'audit'],
   ['platform-config'],
   ['quotas'],
   ['users'],

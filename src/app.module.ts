@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from './activity/activity.module.js';
 import { ApplicationsModule } from './applications/applications.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { ClusterModule } from './cluster/cluster.module.js';
@@ -42,6 +43,7 @@ export class AppModule implements NestModule {
         ScheduleModule.forRoot(),
         ClockModule,
         MetricsModule,
+        AuditModule,
         HealthModule,
         PlatformConfigModule,
         AuthModule,

@@ -6,13 +6,16 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ApiError, routeNotFound } from './common/api-error.js';
 import { ApiExceptionFilter, writeApiError } from './common/api-exception.filter.js';
+import { answerClientErrorsWithEnvelope } from './common/client-errors.js';
 import { JsonBodyPipe } from './common/json-body.js';
+import { sameSecret, securityHeaders } from './common/security-headers.js';
 import { createValidationPipe, PathNamePipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthService } from './health/health.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
 export const API_PREFIX = 'api/v1';
+const DOCS_PATH = 'api/docs';
 
 /** Express `trust proxy`: booleans and hop counts as such, anything else (e.g. `loopback`) as text. */
 function trustProxySetting(value: string | undefined): boolean | number | string {
@@ -32,17 +35,22 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  answerClientErrorsWithEnvelope(app.getHttpServer());
   app.set('trust proxy', trustProxySetting(config.trustProxy));
   app.disable('x-powered-by');
+  app.use(securityHeaders(`/${DOCS_PATH}`));
   // Every /api/v1 answer is `no-store` (§1.3): hashing each body for an ETag would buy nothing.
   app.set('etag', false);
 
+  // `*` answers any origin, but never with credentials: a wildcard must not let every site act
+  // with a browser's stored credentials.
   const anyOrigin = config.corsAllowedOrigins === '*';
   const origins = new Set(anyOrigin ? [] : config.corsAllowedOrigins);
   app.enableCors({
-    origin: (origin, callback) =>
-      callback(null, origin !== undefined && (anyOrigin || origins.has(origin)) ? origin : false),
-    credentials: true,
+    origin: anyOrigin
+      ? '*'
+      : (origin, callback) => callback(null, origin !== undefined && origins.has(origin) ? origin : false),
+    credentials: !anyOrigin,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-ID', 'X-CSRF-Token'],
     exposedHeaders: ['X-Request-ID', 'Retry-After'],
@@ -72,7 +80,7 @@ function registerRootRoutes(app: NestExpressApplication, config: AppConfig): voi
   http.get('/version', (_req: Request, res: Response) => res.json(health.version()));
   const metrics = app.get(MetricsService);
   http.get('/metrics', async (req: Request, res: Response) => {
-    if (config.metricsToken !== undefined && req.get('authorization') !== `Bearer ${config.metricsToken}`) {
+    if (config.metricsToken !== undefined && !sameSecret(req.get('authorization'), `Bearer ${config.metricsToken}`)) {
       writeApiError(
         req,
         res,
@@ -96,5 +104,5 @@ function setUpSwagger(app: NestExpressApplication): void {
         .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
         .build(),
     );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 }

@@ -30,6 +30,21 @@ export class ApplicationLaunchService {
     private readonly installs: ApplicationInstallScheduler,
   ) {}
 
+  /**
+   * `{template}` naming an installed application's Template launches that application, through
+   * the same checks as `{applicationId}` (issue 16); any other Template is not an application.
+   */
+  async forTemplate(
+    templateName: string,
+    owner: { id: string; role: Role },
+  ): Promise<LaunchableApplication | undefined> {
+    const [app] = await this.db.query<{ id: string }[]>(
+      `SELECT id FROM installed_applications WHERE template_name = $1`,
+      [templateName],
+    );
+    return app ? this.forLaunch(app.id, owner) : undefined;
+  }
+
   async forLaunch(applicationId: string, owner: { id: string; role: Role }): Promise<LaunchableApplication> {
     if (!isUuid(applicationId)) throw applicationNotFound(applicationId);
     const [app] = await this.db.query<

@@ -13,6 +13,7 @@ import {
   UpdateApplicationDto,
 } from './applications.dto.js';
 import { ApplicationsService } from './applications.service.js';
+import { Audited, byBodyField } from '../common/audit.decorator.js';
 
 /** Installed applications (§3.7). `user` is declared before `:id` (§3.14). */
 @ApiTags('applications')
@@ -31,6 +32,7 @@ export class ApplicationsController {
   }
 
   @Post()
+  @Audited('application.install', 'Application', byBodyField('catalogTemplateId'))
   @Roles('operator')
   @ApiOperation({ summary: 'Install a catalog entry as an application (row + ApplicationInstall → its own Template)' })
   install(@CurrentUser() caller: Principal, @Body() body: InstallApplicationDto) {
@@ -52,6 +54,7 @@ export class ApplicationsController {
   }
 
   @Put(':id')
+  @Audited('application.update', 'Application')
   @Roles('operator')
   @ApiOperation({ summary: 'Change displayName (carried to the Template), enabled or configuration' })
   update(@Param('id') id: string, @Body() body: UpdateApplicationDto) {
@@ -59,6 +62,7 @@ export class ApplicationsController {
   }
 
   @Delete(':id')
+  @Audited('application.delete', 'Application')
   @Roles('operator')
   @ApiOperation({ summary: 'Uninstall: the Template is garbage-collected; running sessions keep running' })
   async uninstall(@Param('id') id: string) {
@@ -67,6 +71,7 @@ export class ApplicationsController {
   }
 
   @Put(':id/enabled')
+  @Audited('application.enabled', 'Application')
   @Roles('operator')
   @ApiOperation({ summary: 'Enable or disable (disabled: hidden from users, launch refused)' })
   setEnabled(@Param('id') id: string, @Body() body: SetApplicationEnabledDto) {
@@ -99,6 +104,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/groups')
+  @Audited('application.groups.add', 'Application')
   @Roles('operator')
   @ApiOperation({ summary: 'Grant or change a group’s access (201 created, 200 updated)' })
   async grantGroup(
@@ -112,6 +118,7 @@ export class ApplicationsController {
   }
 
   @Put(':id/groups/:groupId')
+  @Audited('application.groups.update', 'Application')
   @Roles('operator')
   @ApiOperation({ summary: 'Change a group’s access level' })
   async setGroupLevel(@Param('id') id: string, @Param('groupId') groupId: string, @Body() body: SetGroupAccessDto) {
@@ -120,6 +127,7 @@ export class ApplicationsController {
   }
 
   @Delete(':id/groups/:groupId')
+  @Audited('application.groups.remove', 'Application')
   @Roles('operator')
   @ApiOperation({ summary: 'Remove a group’s access' })
   async revokeGroup(@Param('id') id: string, @Param('groupId') groupId: string) {

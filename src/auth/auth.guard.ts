@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error.js';
 import type { Role } from '../common/principal.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AUDITED, type AuditedRoute } from '../common/audit.decorator.js';
 import { Authenticator } from './authenticator.js';
 import { hasRole } from '../common/principal.js';
 import { type AuthenticatedRequest, IS_PUBLIC, REQUIRED_ROLE } from '../common/roles.decorator.js';
@@ -21,6 +23,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
+    private readonly audit: AuditService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,7 +33,13 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticator.authenticateHeader(request.headers.authorization);
     request.principal = principal;
     const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'user';
-    if (!hasRole(principal, required)) throw insufficientRole(required);
+    if (!hasRole(principal, required)) {
+      const refused = insufficientRole(required);
+      // An operator trying an admin mutation is on the audit trail (§3.16); later refusals are the interceptor's.
+      const audited = this.reflector.get<AuditedRoute | undefined>(AUDITED, context.getHandler());
+      if (audited && hasRole(principal, 'operator')) await this.audit.record(request, audited, principal, 403, refused);
+      throw refused;
+    }
     return true;
   }
 }

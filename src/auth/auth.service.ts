@@ -13,7 +13,7 @@ import { accountDisabled, Authenticator } from './authenticator.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from '../common/principal.js';
 import { RevokedTokenEntity, type RevocationReason } from './revoked-token.entity.js';
-import { TokenService } from './token.service.js';
+import { invalidToken, LOGIN_LIFETIME_SECONDS, TokenService } from './token.service.js';
 
 const invalidCredentials = () => new ApiError(401, 'Invalid credentials', 'Invalid username or password');
 const tokenRevoked = () => new ApiError(401, 'Token revoked', 'This token is no longer valid; log in again');
@@ -75,13 +75,19 @@ export class AuthService {
     return (await this.hasher.matches(password, usable)) && user ? user : undefined;
   }
 
-  /** A valid token buys a new one and is revoked in the same step; a second use gets 401. */
+  /**
+   * A valid token buys a new one and is revoked in the same step; a second use gets 401. The new
+   * token keeps the original login time, so a stolen token cannot be kept alive forever.
+   */
   async refresh(token: string): Promise<LoginResponse> {
     const principal = await this.authenticator.authenticate(token);
+    const { loginAt } = await this.tokens.verify(token);
+    if (Date.now() - loginAt.getTime() > LOGIN_LIFETIME_SECONDS * 1000)
+      throw invalidToken('login expired: a token can be refreshed for 7 days after login; log in again');
     if (!(await this.revoke(principal, 'refresh'))) throw tokenRevoked();
     const user = await this.users.findById(principal.id);
     if (!user) throw tokenRevoked();
-    const issued = await this.tokens.issue(user);
+    const issued = await this.tokens.issue(user, loginAt);
     return {
       token: issued.token,
       expiresAt: issued.expiresAt.toISOString(),

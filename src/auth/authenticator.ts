@@ -77,10 +77,13 @@ export class Authenticator implements OnModuleDestroy {
 
   private async check(token: string): Promise<Principal> {
     const verified = await this.tokens.verify(token);
+    // Revoked one by one (logout, refresh) or all at once by a password change (tokens_valid_after).
     const [row] = await this.db.query<AccountState[]>(
-      `SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2) AS revoked, u.username, u.role, u.active
+      `SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2)
+              OR coalesce(u.tokens_valid_after > $3 AND u.kept_token_id IS DISTINCT FROM $2, false) AS revoked,
+              u.username, u.role, u.active
          FROM (VALUES (1)) AS one LEFT JOIN users u ON u.id = $1`,
-      [verified.userId, verified.jti],
+      [verified.userId, verified.jti, verified.issuedAt],
     );
     return principalOf(verified, row);
   }
@@ -105,8 +108,18 @@ export class Authenticator implements OnModuleDestroy {
     if (verified.size === 0) return results;
     const claims = [...verified.values()];
     const [users, revoked] = await Promise.all([
-      this.db.query<{ id: string; username: string; role: Role; active: boolean }[]>(
-        'SELECT id, username, role, active FROM users WHERE id = ANY($1::uuid[])',
+      this.db.query<
+        {
+          id: string;
+          username: string;
+          role: Role;
+          active: boolean;
+          tokensValidAfter: Date | null;
+          keptTokenId: string | null;
+        }[]
+      >(
+        `SELECT id, username, role, active, tokens_valid_after AS "tokensValidAfter", kept_token_id AS "keptTokenId"
+           FROM users WHERE id = ANY($1::uuid[])`,
         [[...new Set(claims.map((claim) => claim.userId))]],
       ),
       this.db.query<{ jti: string }[]>('SELECT jti FROM revoked_tokens WHERE jti = ANY($1::text[])', [
@@ -121,7 +134,7 @@ export class Authenticator implements OnModuleDestroy {
         results.set(
           token,
           principalOf(claim, {
-            revoked: revokedIds.has(claim.jti),
+            revoked: revokedIds.has(claim.jti) || (user !== undefined && supersededByPassword(claim, user)),
             username: user?.username ?? null,
             role: user?.role ?? null,
             active: user?.active ?? null,
@@ -133,6 +146,18 @@ export class Authenticator implements OnModuleDestroy {
     }
     return results;
   }
+}
+
+/** Issued before the user's last password change or reset, and not the one token it kept. */
+function supersededByPassword(
+  claim: VerifiedToken,
+  user: { tokensValidAfter: Date | null; keptTokenId: string | null },
+): boolean {
+  return (
+    user.tokensValidAfter !== null &&
+    new Date(user.tokensValidAfter).getTime() > claim.issuedAt.getTime() &&
+    user.keptTokenId !== claim.jti
+  );
 }
 
 /** The §2.2 checks after the signature: revocation, the user still there, the account active. */

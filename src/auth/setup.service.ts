@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { uniqueViolation } from '../database/postgres-errors.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { EMAIL } from '../users/user.dto.js';
-import { UserEntity } from '../users/user.entity.js';
+import { newPasswordColumns, UserEntity } from '../users/user.entity.js';
 import { SetupDto } from './auth.dto.js';
 import { passwordProblem } from '../common/password-policy.js';
 
@@ -101,7 +101,10 @@ export class SetupService implements OnApplicationBootstrap {
     const passwordHash = await this.hasher.hash(dto.password);
     let updated: boolean;
     try {
-      updated = await this.updateAdmin({ passwordHash, email: dto.email }, { onlyIfUnset: true });
+      updated = await this.updateAdmin(
+        { ...newPasswordColumns(passwordHash), email: dto.email },
+        { onlyIfUnset: true },
+      );
     } catch (error) {
       if (uniqueViolation(error) === 'users_email_key') throw refusal(409, 'Email already in use by another account');
       throw error;
@@ -121,7 +124,7 @@ export class SetupService implements OnApplicationBootstrap {
   }
 
   private async setAdminPassword(password: string, options: { onlyIfUnset: boolean }): Promise<boolean> {
-    return this.updateAdmin({ passwordHash: await this.hasher.hash(password) }, options);
+    return this.updateAdmin(newPasswordColumns(await this.hasher.hash(password)), options);
   }
 
   /** One UPDATE, so of two racing writers only one can match `password_hash IS NULL`. True when it changed the row. */

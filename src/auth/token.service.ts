@@ -8,6 +8,8 @@ import { isUuid } from '../common/uuid.js';
 
 export const TOKEN_ISSUER = 'streamspace-api';
 export const TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+/** Refresh rotates a token, but never past this long after the password was typed. */
+export const LOGIN_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
 
 export interface IssuedToken {
   token: string;
@@ -19,6 +21,10 @@ export interface VerifiedToken {
   userId: string;
   jti: string;
   expiresAt: Date;
+  /** To the millisecond, compared with the user's `tokens_valid_after`. */
+  issuedAt: Date;
+  /** When the password was typed; kept across refreshes (OIDC's `auth_time`). */
+  loginAt: Date;
 }
 
 export const invalidToken = (reason: string) => new ApiError(401, 'Invalid or expired token', reason);
@@ -39,11 +45,19 @@ export class TokenService {
     );
   }
 
-  async issue(user: { id: string; username: string; role: Role }): Promise<IssuedToken> {
+  /** `loginAt` is the original login when refreshing; a new login leaves it out. */
+  async issue(user: { id: string; username: string; role: Role }, loginAt?: Date): Promise<IssuedToken> {
     const jti = randomUUID();
-    const issuedAt = Math.floor(Date.now() / 1000);
+    const issuedAtMs = Date.now();
+    const issuedAt = Math.floor(issuedAtMs / 1000);
     const expiresAt = issuedAt + TOKEN_LIFETIME_SECONDS;
-    const token = await new SignJWT({ username: user.username, role: user.role })
+    // `iat` has whole seconds; a password change and a new login can fall in the same second.
+    const token = await new SignJWT({
+      username: user.username,
+      role: user.role,
+      auth_time: loginAt ? Math.floor(loginAt.getTime() / 1000) : issuedAt,
+      iat_ms: issuedAtMs,
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setJti(jti)
@@ -69,7 +83,16 @@ export class TokenService {
     }
     if (!isUuid(payload.sub) || typeof payload.jti !== 'string' || payload.jti.length > 128)
       throw invalidToken('jwt claims malformed');
-    return { userId: payload.sub, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) };
+    // Tokens signed before these claims existed count from `iat`.
+    const iatMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : (payload.iat ?? 0) * 1000;
+    const authTime = typeof payload.auth_time === 'number' ? payload.auth_time * 1000 : iatMs;
+    return {
+      userId: payload.sub,
+      jti: payload.jti,
+      expiresAt: new Date(payload.exp! * 1000),
+      issuedAt: new Date(iatMs),
+      loginAt: new Date(authTime),
+    };
   }
 }
 

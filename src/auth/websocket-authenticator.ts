@@ -62,15 +62,16 @@ export class WebSocketAuthenticator {
   }
 
   /**
-   * `recheck` for every open socket at once (the ping round): per entry, undefined when it still
-   * qualifies, else the error. One batch of queries for all sockets; rejects when the database fails.
+   * `recheck` for every open socket at once (the ping round): per entry, the caller as the
+   * database sees them now when they still qualify, else the error. One batch of queries for all
+   * sockets; rejects when the database fails.
    */
-  async recheckAll(sockets: { token: string; role: Role }[]): Promise<(Error | undefined)[]> {
+  async recheckAll(sockets: { token: string; role: Role }[]): Promise<(Principal | Error)[]> {
     const results = await this.authenticator.authenticateAll(sockets.map((socket) => socket.token));
     return sockets.map(({ token, role }) => {
       const result = results.get(token)!;
       if (result instanceof Error) return result;
-      return hasRole(result, role) ? undefined : insufficientRole(role);
+      return hasRole(result, role) ? result : insufficientRole(role);
     });
   }
 

@@ -4,6 +4,7 @@ import { Roles } from '../common/roles.decorator.js';
 import { ApiError } from '../common/api-error.js';
 import { ListCatalogQuery } from './catalog.dto.js';
 import { CatalogService, parseCatalogId } from './catalog.service.js';
+import { Audited, byQuery } from '../common/audit.decorator.js';
 
 /** The template catalog (§3.6). */
 @ApiTags('catalog')
@@ -29,6 +30,7 @@ export class CatalogController {
   }
 
   @Post('templates/:id/install')
+  @Audited('catalog.install', 'CatalogTemplate')
   @Roles('operator')
   @ApiOperation({ summary: 'Create a plain Template named after the entry (no application)' })
   @ApiParam({ name: 'id', type: Number })
@@ -37,6 +39,7 @@ export class CatalogController {
   }
 
   @Post('install')
+  @Audited('catalog.install', 'CatalogTemplate', byQuery('id'))
   @Roles('operator')
   @ApiOperation({ summary: 'Compatibility alias of POST /catalog/templates/:id/install' })
   @ApiQuery({ name: 'id', type: Number, required: true })

@@ -13,9 +13,12 @@ import {
   assertApiVersion,
   assertDefaultServiceAccount,
   assertNoExternalIps,
+  assertPodSpecAllowed,
   assertWritableNamespace,
   isDnsLabel,
+  isPlatformObject,
   type ManagedKind,
+  managedObject,
   resolveKind,
 } from './resource-policy.js';
 import { withoutManagedFields } from './raw-objects.js';
@@ -43,8 +46,8 @@ function metadataOf(body: JsonObject): JsonObject {
 
 /**
  * Generic resources (api-contract §3.9): only the allow-listed kinds, writes only in the write
- * namespaces. Every policy check runs before anything is read or written, so a refused request
- * changes nothing.
+ * namespaces, pod specs without secrets or host access, never an object the platform owns. Every
+ * policy check runs before anything is written, so a refused request changes nothing.
  */
 @Injectable()
 export class ClusterResourcesService {
@@ -81,10 +84,9 @@ export class ClusterResourcesService {
     if (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string') {
       throw invalidRequest([{ field: 'metadata.name', message: 'is required (or metadata.generateName)' }]);
     }
-    assertNoExternalIps(managed, body);
-    assertDefaultServiceAccount(managed, body);
-    const object = { ...body, kind: managed.kind, metadata: { ...metadata, namespace } };
     const name = (metadata.name as string | undefined) ?? (metadata.generateName as string);
+    const object = { ...body, kind: managed.kind, metadata: { ...metadata, namespace } };
+    this.assertMayWrite(managed, namespace, name, object);
     return withoutManagedFields(
       await this.mapErrors(managed, namespace, name, () => this.k8s.objects.create(managed, namespace, object)),
     );
@@ -102,11 +104,10 @@ export class ClusterResourcesService {
     assertWritableNamespace(namespace, this.writable);
     const body = objectBody(input);
     const object = this.checkedObject(managed, namespace, name, { ...body, kind: body.kind ?? managed.kind });
+    const current = await this.readUnmanaged(managed, namespace, name);
     const metadata = object.metadata as JsonObject;
     // Without a resourceVersion the last write wins: use the current one.
-    if (metadata.resourceVersion === undefined) {
-      metadata.resourceVersion = (await this.read(managed, namespace, name)).metadata.resourceVersion;
-    }
+    metadata.resourceVersion ??= current.metadata.resourceVersion;
     return withoutManagedFields(
       await this.mapErrors(managed, namespace, name, () => this.k8s.objects.replace(managed, namespace, name, object)),
     );
@@ -119,7 +120,7 @@ export class ClusterResourcesService {
     assertWritableNamespace(namespace, this.writable);
     const patch = objectBody(input);
     for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
-      const current = await this.read(managed, namespace, name);
+      const current = await this.readUnmanaged(managed, namespace, name);
       const object = this.checkedObject(managed, namespace, name, applyMergePatch(current, patch) as JsonObject);
       (object.metadata as JsonObject).resourceVersion = current.metadata.resourceVersion;
       try {
@@ -139,6 +140,7 @@ export class ClusterResourcesService {
     const managed = resolveKind(kind);
     const namespace = this.namespace(queryNamespace);
     assertWritableNamespace(namespace, this.writable);
+    await this.readUnmanaged(managed, namespace, name);
     await this.mapErrors(managed, namespace, name, () => this.k8s.objects.delete(managed, namespace, name));
     return { message: 'Resource deleted successfully', kind: managed.kind, name, namespace };
   }
@@ -154,9 +156,28 @@ export class ClusterResourcesService {
     if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
       throw invalidRequest([{ field: 'metadata.namespace', message: `must be '${namespace}'` }]);
     }
+    const checked = { ...object, kind: managed.kind, metadata: { ...metadata, namespace } };
+    this.assertMayWrite(managed, namespace, name, checked);
+    return checked;
+  }
+
+  /** The content rules every written object passes: no externalIPs, no other ServiceAccount, no secrets or host, no platform labels. */
+  private assertMayWrite(managed: ManagedKind, namespace: string, name: string, object: JsonObject): void {
     assertNoExternalIps(managed, object);
     assertDefaultServiceAccount(managed, object);
-    return { ...object, kind: managed.kind, metadata: { ...metadata, namespace } };
+    assertPodSpecAllowed(managed, object);
+    if (isPlatformObject(managed, object, namespace, this.defaultNamespace)) throw managedObject(managed, name);
+  }
+
+  /** The current object, unless the platform owns it (403 Managed object): those change only through their own routes. */
+  private async readUnmanaged(managed: ManagedKind, namespace: string, name: string): Promise<StoredObject> {
+    // Platform names (streamspace-config, home volumes) are refused whether or not they exist yet.
+    if (isPlatformObject(managed, { metadata: { name } }, namespace, this.defaultNamespace))
+      throw managedObject(managed, name);
+    const current = await this.read(managed, namespace, name);
+    if (isPlatformObject(managed, current as unknown as JsonObject, namespace, this.defaultNamespace))
+      throw managedObject(managed, name);
+    return current;
   }
 
   private namespace(requested: string | undefined): string {

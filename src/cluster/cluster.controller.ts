@@ -1,12 +1,17 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { insufficientRole } from '../auth/auth.guard.js';
+import { Authenticator } from '../auth/authenticator.js';
+import { hasRole } from '../common/principal.js';
 import { Roles } from '../common/roles.decorator.js';
 import { ClusterListsService } from './cluster-lists.service.js';
 import { ClusterResourcesService } from './cluster-resources.service.js';
 import { LabelSelectorQuery, NamespacedListQuery, NamespaceQuery, PodLogQuery } from './cluster.dto.js';
 import { streamPodLog } from './pod-log-stream.js';
+import { LogFollowSettings } from './log-follow-settings.js';
 import { PodLogsService } from './pod-logs.service.js';
+import { Audited, clusterResource } from '../common/audit.decorator.js';
 
 /** Set (to the limit in bytes) when a log read was cut at `limitBytes`. */
 const LOG_CUT_HEADER = 'X-Log-Truncated-At';
@@ -23,6 +28,8 @@ export class ClusterController {
     private readonly lists: ClusterListsService,
     private readonly resources: ClusterResourcesService,
     private readonly logs: PodLogsService,
+    private readonly authenticator: Authenticator,
+    private readonly followSettings: LogFollowSettings,
   ) {}
 
   @Get('nodes')
@@ -68,10 +75,18 @@ export class ClusterController {
     @Param('namespace') namespace: string,
     @Param('name') name: string,
     @Query() query: PodLogQuery,
+    @Req() httpRequest: Request,
     @Res() response: Response,
   ): Promise<void> {
     const { follow, ...request } = query;
-    if (follow) return streamPodLog(this.logs, { namespace, name }, request, response);
+    if (follow)
+      return streamPodLog(this.logs, { namespace, name }, request, response, {
+        intervalMs: this.followSettings.recheckIntervalMs,
+        check: async () => {
+          const principal = await this.authenticator.authenticateHeader(httpRequest.headers.authorization);
+          if (!hasRole(principal, 'operator')) throw insufficientRole('operator');
+        },
+      });
     const log = await this.logs.read(namespace, name, request);
     response.status(200).setHeader('Content-Type', 'text/plain; charset=utf-8');
     if (log.cut) response.setHeader(LOG_CUT_HEADER, String(log.limitBytes));
@@ -79,6 +94,7 @@ export class ClusterController {
   }
 
   @Post('resources')
+  @Audited('cluster.resource.create', 'ClusterResource', clusterResource)
   @Roles('operator')
   @ApiOperation({ summary: 'Create an object of an allowed kind in a write namespace' })
   @ApiBody(RAW_OBJECT)
@@ -94,6 +110,7 @@ export class ClusterController {
   }
 
   @Put('resources/:kind/:name')
+  @Audited('cluster.resource.replace', 'ClusterResource', clusterResource)
   @Roles('operator')
   @ApiOperation({ summary: 'Replace an object (without metadata.resourceVersion the last write wins)' })
   @ApiBody(RAW_OBJECT)
@@ -107,6 +124,7 @@ export class ClusterController {
   }
 
   @Patch('resources/:kind/:name')
+  @Audited('cluster.resource.patch', 'ClusterResource', clusterResource)
   @Roles('operator')
   @ApiOperation({ summary: 'JSON merge patch, checked against the policy before it is written' })
   @ApiBody(RAW_OBJECT)
@@ -120,6 +138,7 @@ export class ClusterController {
   }
 
   @Delete('resources/:kind/:name')
+  @Audited('cluster.resource.delete', 'ClusterResource', clusterResource)
   @Roles('operator')
   @ApiOperation({ summary: 'Delete an object of an allowed kind in a write namespace' })
   delete(@Param('kind') kind: string, @Param('name') name: string, @Query() query: NamespaceQuery) {

@@ -5,6 +5,8 @@ import {
   assertDefaultServiceAccount,
   assertNoExternalIps,
   assertWritableNamespace,
+  isPlatformObject,
+  podSpecViolation,
   resolveKind,
 } from './resource-policy.js';
 
@@ -118,5 +120,43 @@ describe('generic resource policy (§3.9)', () => {
     expect(() =>
       assertDefaultServiceAccount(resolveKind('ConfigMap'), { data: { serviceAccountName: 'x' } }),
     ).not.toThrow();
+  });
+
+  it('names the first pod spec field that reaches a secret or the host, and passes ordinary specs', () => {
+    const container = { name: 'c', image: 'busybox' };
+    expect(
+      podSpecViolation({ containers: [container], volumes: [{ name: 'v', emptyDir: {} }] }, 'spec'),
+    ).toBeUndefined();
+    expect(
+      podSpecViolation(
+        { containers: [{ ...container, securityContext: { allowPrivilegeEscalation: false, procMount: 'Default' } }] },
+        'spec',
+      ),
+    ).toBeUndefined();
+    expect(
+      podSpecViolation({ ephemeralContainers: [{ ...container, envFrom: [{ secretRef: { name: 's' } }] }] }, 'x'),
+    ).toBe('x.ephemeralContainers[0].envFrom[0].secretRef');
+    expect(podSpecViolation({ hostNetwork: false, nodeName: '', containers: 'not a list' }, 'spec')).toBeUndefined();
+  });
+
+  it('knows the platform’s objects by label, owner, and the names of the config and home volumes', () => {
+    const configMap = resolveKind('ConfigMap');
+    const pvc = resolveKind('PersistentVolumeClaim');
+    const named = (name: string, extra: object = {}) => ({ metadata: { name, ...extra } });
+    expect(isPlatformObject(configMap, named('streamspace-config'), 'streamspace', 'streamspace')).toBe(true);
+    expect(isPlatformObject(configMap, named('streamspace-config'), 'elsewhere', 'streamspace')).toBe(false);
+    expect(isPlatformObject(pvc, named('home-alice'), 'streamspace', 'streamspace')).toBe(true);
+    expect(isPlatformObject(configMap, named('home-alice'), 'streamspace', 'streamspace')).toBe(false);
+    expect(
+      isPlatformObject(configMap, named('x', { labels: { 'app.kubernetes.io/managed-by': 'Helm' } }), 'a', 'b'),
+    ).toBe(false);
+    expect(
+      isPlatformObject(
+        configMap,
+        named('x', { ownerReferences: [{ apiVersion: 'stream.space/v1alpha1', kind: 'Session' }] }),
+        'a',
+        'b',
+      ),
+    ).toBe(true);
   });
 });

@@ -1,5 +1,7 @@
 import { ApiError } from '../common/api-error.js';
 import type { ResourceType } from '../kubernetes/clients/generic-object.client.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../kubernetes/labels.js';
+import { HOME_VOLUME_PREFIX } from '../kubernetes/names.js';
 
 export interface ManagedKind extends ResourceType {
   apiVersion: string;
@@ -91,16 +93,112 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
+type Json = Record<string, unknown>;
+const asObject = (value: unknown): Json | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** The pod spec of a Pod or of a workload's template, with its path for messages. */
+function podSpecOf(managed: ManagedKind, object: Json): { spec: Json; path: string } | undefined {
+  const path = POD_SPEC_PATHS[managed.kind];
+  if (!path) return undefined;
+  const spec = asObject(path.reduce<unknown>((node, key) => asObject(node)?.[key], object));
+  return spec ? { spec, path: path.join('.') } : undefined;
+}
+
+const podSpecRefused = (field: string) => new ApiError(403, 'Pod spec not allowed', `${field} is not allowed`);
+
+/**
+ * The first field of a pod spec that reaches a Secret or the host, or undefined (issue 16, §3.9).
+ * A pod that could mount the JWT key or the database password could print it into its log, which
+ * operators read; one on the host could read every other pod's files.
+ */
+export function podSpecViolation(spec: Json, at: string): string | undefined {
+  for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (spec[field] === true) return `${at}.${field}`;
+  if (typeof spec.nodeName === 'string' && spec.nodeName !== '') return `${at}.nodeName`;
+  for (const [i, entry] of asArray(spec.volumes).entries()) {
+    const volume = asObject(entry);
+    const volumeAt = `${at}.volumes[${i}]`;
+    if (volume?.secret !== undefined) return `${volumeAt}.secret`;
+    if (volume?.hostPath !== undefined) return `${volumeAt}.hostPath`;
+    for (const [j, source] of asArray(asObject(volume?.projected)?.sources).entries())
+      if (asObject(source)?.secret !== undefined) return `${volumeAt}.projected.sources[${j}].secret`;
+  }
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+    for (const [i, entry] of asArray(spec[list]).entries()) {
+      const found = containerViolation(asObject(entry) ?? {}, `${at}.${list}[${i}]`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function containerViolation(container: Json, at: string): string | undefined {
+  for (const [i, source] of asArray(container.envFrom).entries())
+    if (asObject(source)?.secretRef !== undefined) return `${at}.envFrom[${i}].secretRef`;
+  for (const [i, variable] of asArray(container.env).entries())
+    if (asObject(asObject(variable)?.valueFrom)?.secretKeyRef !== undefined)
+      return `${at}.env[${i}].valueFrom.secretKeyRef`;
+  const security = asObject(container.securityContext);
+  if (!security) return undefined;
+  if (security.privileged === true) return `${at}.securityContext.privileged`;
+  if (security.allowPrivilegeEscalation === true) return `${at}.securityContext.allowPrivilegeEscalation`;
+  if (asArray(asObject(security.capabilities)?.add).length > 0) return `${at}.securityContext.capabilities.add`;
+  if (security.procMount !== undefined && security.procMount !== null && security.procMount !== 'Default')
+    return `${at}.securityContext.procMount`;
+  return undefined;
+}
+
+/** 403 `Pod spec not allowed` naming the first refused field of a Pod's or workload template's spec. */
+export function assertPodSpecAllowed(managed: ManagedKind, object: Json): void {
+  const found = podSpecOf(managed, object);
+  const field = found && podSpecViolation(found.spec, found.path);
+  if (field) throw podSpecRefused(field);
+}
+
+/** The Helm chart's labels (helm/streamspace-api/templates/_helpers.tpl) and the home volumes' name label. */
+const PLATFORM_LABELS: Record<string, (value: string) => boolean> = {
+  [MANAGED_BY_LABEL]: (value) => value === MANAGED_BY,
+  'app.kubernetes.io/part-of': (value) => value === 'streamspace',
+  'helm.sh/chart': (value) => value.startsWith('streamspace-api-'),
+  'app.kubernetes.io/name': (value) => value === 'streamspace-api' || value === 'streamspace-home',
+};
+export const PLATFORM_CONFIGMAP = 'streamspace-config';
+
+/**
+ * Whether an object belongs to the platform (issue 16, §3.9): labelled by the server or its chart,
+ * owned by a stream.space resource, the live config, or (in NAMESPACE) named like a home volume,
+ * so nobody can prepare a volume another user's sessions would mount.
+ */
+export function isPlatformObject(
+  managed: ManagedKind,
+  object: Json,
+  namespace: string,
+  serverNamespace: string,
+): boolean {
+  const metadata = asObject(object.metadata) ?? {};
+  const labels = asObject(metadata.labels) ?? {};
+  for (const [label, matches] of Object.entries(PLATFORM_LABELS))
+    if (typeof labels[label] === 'string' && matches(labels[label])) return true;
+  for (const owner of asArray(metadata.ownerReferences)) {
+    const apiVersion = asObject(owner)?.apiVersion;
+    if (typeof apiVersion === 'string' && apiVersion.startsWith('stream.space/')) return true;
+  }
+  if (namespace !== serverNamespace || typeof metadata.name !== 'string') return false;
+  if (managed.kind === 'ConfigMap' && metadata.name === PLATFORM_CONFIGMAP) return true;
+  return managed.kind === 'PersistentVolumeClaim' && metadata.name.startsWith(HOME_VOLUME_PREFIX);
+}
+
+export const managedObject = (managed: ManagedKind, name: string) =>
+  new ApiError(403, 'Managed object', `${managed.kind} '${name}' is managed by StreamSpace`);
+
 /**
  * Workloads written through this API run as their namespace's `default` ServiceAccount. Naming
  * another one (the server's own lives in NAMESPACE) would lend its Kubernetes permissions to
  * whoever may create pods here, which is more than the operator role grants.
  */
-export function assertDefaultServiceAccount(managed: ManagedKind, object: Record<string, unknown>): void {
-  const path = POD_SPEC_PATHS[managed.kind];
-  if (!path) return;
-  const podSpec = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], object) as
-    { serviceAccountName?: unknown; serviceAccount?: unknown } | undefined;
+export function assertDefaultServiceAccount(managed: ManagedKind, object: Json): void {
+  const podSpec = podSpecOf(managed, object)?.spec;
   for (const account of [podSpec?.serviceAccountName, podSpec?.serviceAccount]) {
     if (account !== undefined && account !== null && account !== '' && account !== 'default') {
       throw new ApiError(

@@ -62,7 +62,13 @@ export function createValidationPipe(): ValidationPipe {
  */
 export function validateBody<T extends object>(dto: new () => T, body: unknown, onInvalid: () => Error): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw onInvalid();
-  const instance = plainToInstance(dto, body);
+  let instance: T;
+  try {
+    instance = plainToInstance(dto, body);
+  } catch {
+    // class-transformer throws on some shapes, e.g. `{"username":{"constructor":{}}}` (found by fuzzing).
+    throw onInvalid();
+  }
   if (validateSync(instance, { whitelist: true, forbidNonWhitelisted: false }).length > 0) throw onInvalid();
   return instance;
 }

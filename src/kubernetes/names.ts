@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 
+export const HOME_VOLUME_PREFIX = 'home-';
+
 /**
  * The one home volume of a user (api-contract §5.5): `home-<h>`. A hash suffix whenever the
  * username had to be changed beyond case, so `a.b` and `a-b` never share a volume.
@@ -11,5 +13,5 @@ export function homeVolumeName(username: string): string {
     const digest = createHash('sha256').update(username).digest('hex').slice(0, 8);
     h = `${h.slice(0, 49).replace(/-+$/, '')}-${digest}`;
   }
-  return `home-${h}`;
+  return `${HOME_VOLUME_PREFIX}${h}`;
 }

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Clock } from '../common/clock.js';
+import { LeaderElection } from '../database/leader-election.js';
 import { SessionCache } from '../kubernetes/custom-resource.cache.js';
 import type { ReconcileResult } from '../kubernetes/reconcile-queue.js';
 import { WatchCache } from '../kubernetes/watch-cache.js';
@@ -76,8 +77,17 @@ export class MetricsService implements OnApplicationShutdown {
   constructor(
     sessionCache: SessionCache,
     private readonly clock: Clock,
+    leaderElection: LeaderElection,
   ) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'streamspace_leader',
+      help: '1 while this replica holds the leader lock (runs the reconcilers and the sessions projection)',
+      registers: [this.registry],
+      collect() {
+        this.set(leaderElection.isLeader ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'streamspace_sessions',
       help: 'Non-deleted sessions',

@@ -5,6 +5,7 @@ import { keyFromPath, parseLabel, parseTaint } from './node-changes.js';
 import { NodeDrainService } from './node-drain.service.js';
 import { DrainNodeDto, LabelBodyDoc, RemoveTaintQuery, TaintBodyDoc } from './node.dto.js';
 import { NodesService } from './nodes.service.js';
+import { Audited, byParam } from '../common/audit.decorator.js';
 
 const DEFAULT_DRAIN_TIMEOUT_SECONDS = 60;
 
@@ -39,6 +40,7 @@ export class NodesController {
   }
 
   @Put(':name/labels')
+  @Audited('node.labels.update', 'Node', byParam('name'))
   @Roles('admin')
   @ApiOperation({ summary: 'Add or overwrite a label' })
   @ApiBody({ type: LabelBodyDoc })
@@ -48,6 +50,7 @@ export class NodesController {
   }
 
   @Delete(':name/labels/*key')
+  @Audited('node.labels.delete', 'Node', byParam('name'))
   @Roles('admin')
   @ApiOperation({ summary: 'Remove a label; the key is the rest of the path and may contain /' })
   async removeLabel(@Param('name') name: string, @Param('key') key: string[]) {
@@ -56,6 +59,7 @@ export class NodesController {
   }
 
   @Post(':name/taints')
+  @Audited('node.taints.add', 'Node', byParam('name'))
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Append a taint (existing taints are kept)' })
@@ -66,6 +70,7 @@ export class NodesController {
   }
 
   @Delete(':name/taints/*key')
+  @Audited('node.taints.delete', 'Node', byParam('name'))
   @Roles('admin')
   @ApiOperation({ summary: 'Remove taints by key (and effect); removing the unschedulable taint uncordons' })
   async removeTaint(@Param('name') name: string, @Param('key') key: string[], @Query() query: RemoveTaintQuery) {
@@ -74,6 +79,7 @@ export class NodesController {
   }
 
   @Post(':name/cordon')
+  @Audited('node.cordon', 'Node', byParam('name'))
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark the node unschedulable' })
@@ -83,6 +89,7 @@ export class NodesController {
   }
 
   @Post(':name/uncordon')
+  @Audited('node.uncordon', 'Node', byParam('name'))
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark the node schedulable and remove the unschedulable taint' })
@@ -92,6 +99,7 @@ export class NodesController {
   }
 
   @Post(':name/drain')
+  @Audited('node.drain', 'Node', byParam('name'))
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator.js';
 import { PlatformConfigService } from './platform-config.service.js';
+import { Audited } from '../common/audit.decorator.js';
 
 /** Platform configuration (§3.10): one flat object of strings, admin only. */
 @ApiTags('config')
@@ -17,6 +18,7 @@ export class ConfigController {
   }
 
   @Patch()
+  @Audited('config.update', 'ConfigMap', () => ({ name: 'streamspace-config' }))
   @Roles('admin')
   @ApiOperation({ summary: 'Merge keys (string sets, null removes); all validated before anything is written' })
   @ApiBody({

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ApiError, type FieldProblem } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
@@ -92,7 +93,7 @@ export class PlatformConfigService implements OnApplicationBootstrap, OnApplicat
     for (let attempt = 1; ; attempt++) {
       try {
         const written = await this.write(changes as [string, string | null][]);
-        this.cache.applyWrite('upsert', written);
+        if (written) this.cache.applyWrite('upsert', written);
         return this.values();
       } catch (error) {
         const retry = error instanceof KubernetesConflictError || error instanceof KubernetesAlreadyExistsError;
@@ -101,7 +102,8 @@ export class PlatformConfigService implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  private async write(changes: [string, string | null][]): Promise<ConfigMapObject> {
+  /** The ConfigMap after the changes; unchanged data is not written (an empty PATCH creates nothing). */
+  private async write(changes: [string, string | null][]): Promise<ConfigMapObject | undefined> {
     const namespace = this.k8s.namespace;
     const current = await unlessNotFound(this.k8s.configMaps.get(namespace, CONFIG_MAP_NAME));
     const data = { ...current?.data };
@@ -109,6 +111,7 @@ export class PlatformConfigService implements OnApplicationBootstrap, OnApplicat
       if (value === null) delete data[key];
       else data[key] = value;
     }
+    if (isDeepStrictEqual(data, { ...current?.data })) return current;
     if (!current) {
       const body = { metadata: { name: CONFIG_MAP_NAME, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } }, data };
       return await this.k8s.configMaps.create(namespace, body);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { QuotaGate, quotaUnavailable } from './quota-gate.js';
 import { ApiError } from '../common/api-error.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { listAll } from '../kubernetes/list-pages.js';
@@ -45,10 +46,6 @@ const sessionLimitReached = (limit: number) =>
     `You already have ${limit} sessions (hibernated ones included), the most allowed; delete one first`,
     { code: 'QUOTA_EXCEEDED' },
   );
-const quotaUnavailable = () =>
-  new ApiError(503, 'Quota check unavailable', 'The quota check could not be completed; try again shortly', {
-    retryAfter: 5,
-  });
 
 /**
  * Quota limits and usage of a user (api-contract §7). `runWithinQuota` is the one way to start
@@ -56,6 +53,8 @@ const quotaUnavailable = () =>
  */
 @Injectable()
 export class QuotaService {
+  private readonly gate = new QuotaGate();
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly k8s: K8sService,
@@ -179,33 +178,35 @@ export class QuotaService {
   ): Promise<T> {
     let writing = false;
     try {
-      return await this.db.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
-          'streamspace:quota',
-          owner.username,
-        ]);
-        writing = true;
-        const done = await alreadyDone?.();
-        if (done !== undefined) return done;
-        writing = false;
-        const [limits, usage, total] = await Promise.all([
-          this.limits(owner.id, manager),
-          this.usage(owner.username, { fresh: true }),
-          demand.newSession ? this.countAllSessions(owner.username) : 0,
-        ]);
-        const { maxTotalSessions } = this.platformConfig.settings().limits;
-        if (total >= maxTotalSessions) {
-          this.metrics.quotaRejections.inc({ resource: 'sessions' });
-          throw sessionLimitReached(maxTotalSessions);
-        }
-        const violation = firstQuotaViolation(limits, usage, demand);
-        if (violation) {
-          this.metrics.quotaRejections.inc({ resource: quotaResource(violation) });
-          throw quotaExceeded(violation);
-        }
-        writing = true;
-        return write(manager);
-      });
+      return await this.gate.run(owner.username, () =>
+        this.db.transaction(async (manager) => {
+          await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
+            'streamspace:quota',
+            owner.username,
+          ]);
+          writing = true;
+          const done = await alreadyDone?.();
+          if (done !== undefined) return done;
+          writing = false;
+          const [limits, usage, total] = await Promise.all([
+            this.limits(owner.id, manager),
+            this.usage(owner.username, { fresh: true }),
+            demand.newSession ? this.countAllSessions(owner.username) : 0,
+          ]);
+          const { maxTotalSessions } = this.platformConfig.settings().limits;
+          if (total >= maxTotalSessions) {
+            this.metrics.quotaRejections.inc({ resource: 'sessions' });
+            throw sessionLimitReached(maxTotalSessions);
+          }
+          const violation = firstQuotaViolation(limits, usage, demand);
+          if (violation) {
+            this.metrics.quotaRejections.inc({ resource: quotaResource(violation) });
+            throw quotaExceeded(violation);
+          }
+          writing = true;
+          return write(manager);
+        }),
+      );
     } catch (error) {
       if (writing || (error instanceof ApiError && error.status === 403)) throw error;
       throw quotaUnavailable();

@@ -82,7 +82,10 @@ export class SessionsService {
       return JSON.stringify({ sessions, total: sessions.length });
     }
     const listed = this.index.jsonOf(owner);
-    const activity = await this.activityOf(listed.map(({ session }) => session.metadata.name));
+    const activity = await this.activityOf(
+      listed.map(({ session }) => session.metadata.name),
+      owner === undefined,
+    );
     const now = this.clock.now();
     const parts = listed.map(({ session, json }) => {
       const recorded = activity.get(session.metadata.name);
@@ -117,7 +120,11 @@ export class SessionsService {
   /** POST /sessions, step by step as §3.3 lists them. */
   async create(caller: Principal, dto: CreateSessionDto): Promise<SessionView> {
     const owner = await this.users.actingFor(caller, dto.user);
-    const application = dto.applicationId ? await this.applications.forLaunch(dto.applicationId, owner) : undefined;
+    const application = dto.applicationId
+      ? await this.applications.forLaunch(dto.applicationId, owner)
+      : dto.template
+        ? await this.applications.forTemplate(dto.template, owner)
+        : undefined;
     const templateName = application?.templateName ?? dto.template;
     if (!templateName) throw new ApiError(400, 'Invalid request', 'template: is required without applicationId');
     const template = await this.launchableTemplate(templateName, application);
@@ -249,16 +256,30 @@ export class SessionsService {
     return sessions.map((session) => toSessionView(session, activity.get(session.metadata.name), now));
   }
 
-  /** One query for the activity clock and live connection count of every listed session. */
-  private async activityOf(names: string[]): Promise<Map<string, SessionActivity>> {
+  /**
+   * The activity clock and live connection count of the listed sessions, in one query (two when
+   * an admin list holds a session whose row is already marked deleted). Live connections are
+   * counted once, grouped, rather than once per session.
+   */
+  private async activityOf(names: string[], everySession = false): Promise<Map<string, SessionActivity>> {
     if (names.length === 0) return new Map();
-    const rows = await this.db.query<(SessionActivity & { name: string })[]>(
-      `SELECT s.name, s.last_activity AS "lastActivity",
-              (SELECT count(*)::int FROM connections c WHERE c.session_name = s.name AND ${liveConnection('$2')}) AS "activeConnections"
-         FROM sessions s WHERE s.name = ANY($1)`,
-      [names, this.clock.now()],
-    );
-    return new Map(rows.map((row) => [row.name, { ...row, lastActivity: new Date(row.lastActivity) }]));
+    const query = (where: string, parameters: unknown[]) =>
+      this.db.query<(SessionActivity & { name: string })[]>(
+        `SELECT s.name, s.last_activity AS "lastActivity", coalesce(live.count, 0)::int AS "activeConnections"
+           FROM sessions s
+           LEFT JOIN (SELECT c.session_name, count(*) FROM connections c WHERE ${liveConnection('$1')}
+                       GROUP BY c.session_name) live ON live.session_name = s.name
+          WHERE ${where}`,
+        [this.clock.now(), ...parameters],
+      );
+    // Every live row at once: cheaper than matching thousands of names.
+    const rows = everySession ? await query('s.deleted_at IS NULL', []) : await query('s.name = ANY($2)', [names]);
+    const activity = new Map(rows.map((row) => [row.name, { ...row, lastActivity: new Date(row.lastActivity) }]));
+    const missing = everySession ? names.filter((name) => !activity.has(name)) : [];
+    if (missing.length > 0)
+      for (const row of await query('s.name = ANY($2)', [missing]))
+        activity.set(row.name, { ...row, lastActivity: new Date(row.lastActivity) });
+    return activity;
   }
 
   /** Step 3: a fresh read of the Template. */

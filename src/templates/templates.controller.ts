@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator.js';
 import { CreateTemplateDto, ListTemplatesQuery, UpdateTemplateDto } from './template.dto.js';
 import { TemplatesService } from './templates.service.js';
+import { Audited, byBodyField } from '../common/audit.decorator.js';
 
 @ApiTags('templates')
 @Controller('templates')
@@ -24,6 +25,7 @@ export class TemplatesController {
   }
 
   @Post()
+  @Audited('template.create', 'Template', byBodyField('name'))
   @Roles('operator')
   @ApiOperation({ summary: 'Create a Template' })
   create(@Body() body: CreateTemplateDto) {
@@ -31,6 +33,7 @@ export class TemplatesController {
   }
 
   @Patch(':id')
+  @Audited('template.update', 'Template')
   @Roles('operator')
   @ApiOperation({
     summary: 'Change a Template: given fields replace, null removes (not for application-managed Templates)',
@@ -40,6 +43,7 @@ export class TemplatesController {
   }
 
   @Delete(':id')
+  @Audited('template.delete', 'Template')
   @Roles('operator')
   @ApiOperation({ summary: 'Delete a Template (not application-managed ones); running sessions keep running' })
   async delete(@Param('id') id: string) {

@@ -5,6 +5,7 @@ import { CurrentUser, Roles } from '../common/roles.decorator.js';
 import { QuotaLimitsDto } from '../quotas/quota-limits.dto.js';
 import { CreateGroupDto, ListGroupsQuery, UpdateGroupDto } from './group.dto.js';
 import { GroupsService } from './groups.service.js';
+import { Audited, byBodyField } from '../common/audit.decorator.js';
 
 @ApiTags('groups')
 @Controller('groups')
@@ -19,6 +20,7 @@ export class GroupsController {
   }
 
   @Post()
+  @Audited('group.create', 'Group', byBodyField('name'))
   @Roles('admin')
   @ApiOperation({ summary: 'Create a group' })
   create(@Body() body: CreateGroupDto) {
@@ -33,6 +35,7 @@ export class GroupsController {
   }
 
   @Patch(':id')
+  @Audited('group.update', 'Group')
   @Roles('admin')
   @ApiOperation({ summary: 'Change name, display name, description, type or parent' })
   update(@Param('id') id: string, @Body() body: UpdateGroupDto) {
@@ -40,6 +43,7 @@ export class GroupsController {
   }
 
   @Delete(':id')
+  @Audited('group.delete', 'Group')
   @Roles('admin')
   @ApiOperation({ summary: 'Delete a group (not all-users)' })
   async delete(@Param('id') id: string) {
@@ -48,6 +52,7 @@ export class GroupsController {
   }
 
   @Post(':id/members/:userId')
+  @Audited('group.member.add', 'Group')
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add an account (id or username) to the group; idempotent' })
@@ -57,6 +62,7 @@ export class GroupsController {
   }
 
   @Delete(':id/members/:userId')
+  @Audited('group.member.remove', 'Group')
   @Roles('admin')
   @ApiOperation({ summary: 'Remove an account from the group; idempotent' })
   async removeMember(@Param('id') id: string, @Param('userId') userId: string) {
@@ -65,6 +71,7 @@ export class GroupsController {
   }
 
   @Put(':id/quota')
+  @Audited('group.quota.update', 'Group')
   @Roles('admin')
   @ApiOperation({ summary: "Set the group's caps for each member (null clears a value)" })
   setQuota(@Param('id') id: string, @Body() body: QuotaLimitsDto) {

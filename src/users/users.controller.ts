@@ -8,6 +8,7 @@ import { QuotaService } from '../quotas/quota.service.js';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './user.dto.js';
 import { UserView } from './user.view.js';
 import { userNotFound, UsersService } from './users.service.js';
+import { Audited, byBodyField } from '../common/audit.decorator.js';
 
 /** /users/me* for everyone, the rest for admins. `me` routes are declared before `:id` (§3.14). */
 @ApiTags('users')
@@ -44,6 +45,7 @@ export class UsersController {
   }
 
   @Post()
+  @Audited('user.create', 'User', byBodyField('username'))
   @Roles('admin')
   @ApiOperation({ summary: 'Create an account (joins all-users)' })
   @ApiCreatedResponse({ type: UserView })
@@ -60,6 +62,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @Audited('user.update', 'User')
   @Roles('admin')
   @ApiOperation({ summary: 'Change email, name, role, active flag or password' })
   @ApiOkResponse({ type: UserView })
@@ -68,14 +71,15 @@ export class UsersController {
   }
 
   @Delete(':id')
+  @Audited('user.delete', 'User')
   @Roles('admin')
-  @ApiOperation({ summary: 'Delete an account and its sessions' })
+  @ApiOperation({ summary: 'Delete an account, its sessions and its home volume' })
   async delete(@Param('id') id: string) {
-    await this.users.delete(id);
-    return { message: 'User deleted' };
+    return { message: 'User deleted', ...(await this.users.delete(id)) };
   }
 
   @Put(':id/quota')
+  @Audited('user.quota.update', 'User')
   @Roles('admin')
   @ApiOperation({ summary: "Set the account's own quota row (null clears a value)" })
   @ApiOkResponse({ type: UserQuotaView })

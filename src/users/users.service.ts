@@ -10,13 +10,14 @@ import { uniqueViolation } from '../database/postgres-errors.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
 import { listAll } from '../kubernetes/list-pages.js';
 import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
+import { homeVolumeName } from '../kubernetes/names.js';
 import { UserQuotaEntity } from '../quotas/quota-limit.entity.js';
 import { type QuotaLimitsDto, toQuotaColumns } from '../quotas/quota-limits.dto.js';
 import type { UserQuotaView } from '../quotas/quota.view.js';
 import { QuotaService } from '../quotas/quota.service.js';
 import { ALL_USERS_GROUP, GroupEntity, GroupMembershipEntity } from './group.entity.js';
 import type { CreateUserDto, ListUsersQuery, UpdateUserDto } from './user.dto.js';
-import { UserEntity } from './user.entity.js';
+import { newPasswordColumns, UserEntity } from './user.entity.js';
 import { toUserView, type UserView } from './user.view.js';
 import { isUuid } from '../common/uuid.js';
 
@@ -168,7 +169,7 @@ export class UsersService {
           ...(dto.fullName !== undefined && { fullName: dto.fullName }),
           ...(dto.role !== undefined && { role: dto.role }),
           ...(dto.active !== undefined && { active: dto.active }),
-          ...(passwordHash !== undefined && { passwordHash }),
+          ...(passwordHash !== undefined && newPasswordColumns(passwordHash)),
           updatedAt: new Date(),
         });
         await this.principals.announce(manager, { userId: user.id });
@@ -179,16 +180,23 @@ export class UsersService {
     return this.detailedView(await this.get(target.id));
   }
 
-  /** Deletes the account and its Session resources (§3.15); the last active admin stays. */
-  async delete(idOrUsername: string): Promise<void> {
+  /**
+   * Deletes the account, its Session resources and then its home volume (§3.15, issue 16), so a
+   * new account with the same name starts with an empty home; the last active admin stays.
+   */
+  async delete(idOrUsername: string): Promise<{ sessionsDeleted: number; homeVolumeDeleted: boolean }> {
     const target = await this.get(idOrUsername);
-    await this.db.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const user = await this.lockForAdminChange(manager, target.id);
       if (user.role === 'admin' && user.active) await this.ensureAnotherActiveAdmin(manager, user.id);
-      // Sessions first: if Kubernetes fails, the account is still there to retry with.
-      await this.deleteSessionsOf(user.username);
+      // Kubernetes first: if it fails, the account is still there to retry with. Kubernetes keeps
+      // the volume (pvc-protection) until the sessions' pods are gone.
+      const sessionsDeleted = await this.deleteSessionsOf(user.username);
+      const homeVolumeDeleted =
+        (await unlessNotFound(this.k8s.pvcs.delete(this.k8s.namespace, homeVolumeName(user.username)))) !== undefined;
       await manager.delete(UserEntity, user.id);
       await this.principals.announce(manager, { userId: user.id });
+      return { sessionsDeleted, homeVolumeDeleted };
     });
   }
 
@@ -226,10 +234,11 @@ export class UsersService {
     if (count === 0) throw lastAdmin();
   }
 
-  private async deleteSessionsOf(username: string): Promise<void> {
+  private async deleteSessionsOf(username: string): Promise<number> {
     const sessions = await listAll((page) =>
       this.k8s.sessions.list({ ...page, fieldSelector: `spec.user=${username}` }),
     );
     for (const session of sessions) await unlessNotFound(this.k8s.sessions.delete(session.metadata.name));
+    return sessions.length;
   }
 }

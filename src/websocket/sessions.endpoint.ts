@@ -3,7 +3,8 @@ import { Clock } from '../common/clock.js';
 import { SessionChanges } from '../sessions/session-changes.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
-import { type ManagedSocket, serialized } from './managed-socket.js';
+import type { Principal } from '../common/principal.js';
+import { CLOSE, type ManagedSocket, serialized } from './managed-socket.js';
 import type { WebSocketContext, WebSocketEndpoint } from './websocket-endpoint.js';
 
 export const SESSIONS_DEBOUNCE_MS = 500;
@@ -12,6 +13,8 @@ const ALL = '*';
 
 interface Watcher {
   socket: ManagedSocket;
+  /** `?user=` as the client asked, re-applied to the caller's current role at every ping. */
+  requested: string | undefined;
   /** The owner whose sessions it sees, or ALL. */
   scope: string;
   pending: NodeJS.Timeout | undefined;
@@ -29,7 +32,7 @@ export class SessionsEndpoint implements WebSocketEndpoint, OnApplicationBootstr
   readonly path = /^\/api\/v1\/ws\/sessions\/?$/;
   readonly role = 'user' as const;
 
-  private readonly watchers = new Set<Watcher>();
+  private readonly watchers = new Map<ManagedSocket, Watcher>();
   /** In-flight or fresh snapshots by scope; dropped when anything in that scope changes. */
   private readonly snapshots = new Map<string, { at: number; frame: Promise<{ serialized: string }> }>();
   private timer: NodeJS.Timeout | undefined;
@@ -46,7 +49,8 @@ export class SessionsEndpoint implements WebSocketEndpoint, OnApplicationBootstr
     this.unsubscribe = this.changes.subscribe((owner) => {
       this.snapshots.delete(owner);
       this.snapshots.delete(ALL);
-      for (const watcher of this.watchers) if (watcher.scope === owner || watcher.scope === ALL) this.schedule(watcher);
+      for (const watcher of this.watchers.values())
+        if (watcher.scope === owner || watcher.scope === ALL) this.schedule(watcher);
     });
     this.timer = setInterval(() => this.refreshAll(), SESSIONS_REFRESH_MS);
     this.timer.unref();
@@ -63,14 +67,37 @@ export class SessionsEndpoint implements WebSocketEndpoint, OnApplicationBootstr
   }
 
   async open(socket: ManagedSocket, { principal, query }: WebSocketContext): Promise<void> {
-    const scope = this.users.listFilterFor(principal, query.get('user') ?? undefined) ?? ALL;
-    const watcher: Watcher = { socket, scope, pending: undefined };
-    this.watchers.add(watcher);
+    const requested = query.get('user') ?? undefined;
+    const watcher: Watcher = { socket, requested, scope: this.scopeOf(principal, requested), pending: undefined };
+    this.watchers.set(socket, watcher);
     socket.onClose(() => {
       clearTimeout(watcher.pending);
-      this.watchers.delete(watcher);
+      this.watchers.delete(socket);
     });
     await this.push(watcher);
+  }
+
+  /**
+   * A demoted operator's socket narrows to their own sessions at the next ping (a promoted user's
+   * widens); one that named another user with `?user=` is closed with 1008, as a new upgrade would be refused.
+   */
+  revalidate(socket: ManagedSocket, principal: Principal): void {
+    const watcher = this.watchers.get(socket);
+    if (!watcher) return;
+    let scope: string;
+    try {
+      scope = this.scopeOf(principal, watcher.requested);
+    } catch {
+      socket.close(CLOSE.policy, 'insufficient permissions');
+      return;
+    }
+    if (scope === watcher.scope) return;
+    watcher.scope = scope;
+    void this.push(watcher);
+  }
+
+  private scopeOf(principal: Principal, requested: string | undefined): string {
+    return this.users.listFilterFor(principal, requested) ?? ALL;
   }
 
   /** At most one push per socket per debounce window. */
@@ -83,7 +110,7 @@ export class SessionsEndpoint implements WebSocketEndpoint, OnApplicationBootstr
 
   private refreshAll(): void {
     this.snapshots.clear();
-    for (const watcher of this.watchers) void this.push(watcher);
+    for (const watcher of this.watchers.values()) void this.push(watcher);
   }
 
   private async push(watcher: Watcher): Promise<void> {

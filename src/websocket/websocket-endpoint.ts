@@ -22,6 +22,11 @@ export interface WebSocketEndpoint {
   prepare?(context: WebSocketContext): Promise<void> | void;
   /** The socket is open: send, subscribe, and clean up through `socket.onClose`. */
   open(socket: ManagedSocket, context: WebSocketContext): void | Promise<void>;
+  /**
+   * The caller passed the check at a ping (§8.2) as the database sees them now; an endpoint whose
+   * output depends on the role adjusts to it (or closes the socket).
+   */
+  revalidate?(socket: ManagedSocket, principal: Principal): void;
 }
 
 export const WEBSOCKET_ENDPOINTS = Symbol('WEBSOCKET_ENDPOINTS');

@@ -8,6 +8,7 @@ import { ApiError } from '../common/api-error.js';
 import { runInRequestLane } from '../kubernetes/request-lanes.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
+import type { Principal } from '../common/principal.js';
 import { CLOSE, ManagedSocket } from './managed-socket.js';
 import { WEBSOCKET_ENDPOINTS, type WebSocketEndpoint } from './websocket-endpoint.js';
 
@@ -94,17 +95,23 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
       if (socket.missedPongs >= 2) socket.raw.terminate();
       else alive.push(socket);
     }
-    let problems: (Error | undefined)[] = [];
+    let results: (Principal | Error)[] = [];
     try {
-      problems = await this.authenticator.recheckAll(
+      results = await this.authenticator.recheckAll(
         alive.map((socket) => ({ token: socket.token, role: this.endpointOf(socket).role })),
       );
     } catch {
       // The database is unreachable: keep the sockets; the next round checks again.
     }
     alive.forEach((socket, i) => {
-      const reason = policyReason(problems[i]);
+      const checked = results[i];
+      const reason = policyReason(checked);
       if (reason) return socket.close(CLOSE.policy, reason);
+      if (checked !== undefined && !(checked instanceof Error)) {
+        // Endpoints whose output depends on the role follow the caller's current one (issue 16).
+        this.endpointOf(socket).revalidate?.(socket, checked);
+        if (!socket.isOpen) return;
+      }
       socket.missedPongs++;
       socket.raw.ping();
     });

@@ -99,6 +99,12 @@ describe('POST /api/v1/auth/login', () => {
     await request(url).post('/api/v1/auth/login').send({ username: 1, password: 'x' }).expect(400, invalid);
     await request(url).post('/api/v1/auth/login').send([alice.username]).expect(400, invalid);
     await request(url).post('/api/v1/auth/login').type('form').send('username=a&password=b').expect(400, invalid);
+    // Found by the write-route fuzzer: an object with a `constructor` key used to crash the body mapping (500).
+    await request(url)
+      .post('/api/v1/auth/login')
+      .type('json')
+      .send('{"username":{"constructor":{"prototype":{}}},"password":"x"}')
+      .expect(400, invalid);
   });
 });
 

@@ -113,16 +113,27 @@ describe('first-run setup of the bootstrap admin (§2.5, §3.1)', () => {
     const first = await startTestApp({ DATABASE_URL: db.url, ADMIN_PASSWORD: 'first-admin-password' });
     await login(first.url, 'admin', 'first-admin-password').finally(() => first.app.close());
 
-    const second = await startTestApp({ DATABASE_URL: db.url, ADMIN_PASSWORD: 'second-admin-password' });
+    const JWT_SECRET = 'one-signing-key-for-both-starts-0123456789';
+    const second = await startTestApp({ DATABASE_URL: db.url, ADMIN_PASSWORD: 'second-admin-password', JWT_SECRET });
+    let beforeReset: string;
     try {
-      await login(second.url, 'admin', 'first-admin-password');
+      beforeReset = await login(second.url, 'admin', 'first-admin-password');
       await setup(second.url, GOOD).expect(403);
     } finally {
       await second.app.close();
     }
 
-    const reset = await startTestApp({ DATABASE_URL: db.url, ADMIN_PASSWORD_RESET: 'reset-admin-password' });
+    const reset = await startTestApp({
+      DATABASE_URL: db.url,
+      ADMIN_PASSWORD_RESET: 'reset-admin-password',
+      JWT_SECRET,
+    });
     cleanups.push(() => reset.app.close());
+    // The reset revokes every token issued before it (issue 16).
+    await request(reset.url)
+      .get('/api/v1/users/me')
+      .set('Authorization', `Bearer ${beforeReset}`)
+      .expect(401, { error: 'Token revoked', message: 'This token is no longer valid; log in again' });
     await login(reset.url, 'admin', 'reset-admin-password');
     await request(reset.url)
       .post('/api/v1/auth/login')

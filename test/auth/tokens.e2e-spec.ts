@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { UsersService } from '../../src/users/users.service.js';
-import { createAccount, type TestAccount } from '../support/accounts.js';
+import { createAccount, login, type TestAccount } from '../support/accounts.js';
 import { startTestApp } from '../support/test-app.js';
 
 describe('tokens: every request is checked against the token and the database (ยง2.2)', () => {
@@ -14,9 +14,12 @@ describe('tokens: every request is checked against the token and the database (ย
   let admin: TestAccount;
 
   /** A token as the server would sign it, with chosen claims. */
-  const forge = (claims: { sub: string; iss?: string; exp?: number; nbf?: number }, secret = config.jwt.secret) => {
+  const forge = (
+    claims: { sub: string; iss?: string; exp?: number; nbf?: number; auth_time?: number },
+    secret = config.jwt.secret,
+  ) => {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ username: 'x', role: 'admin' })
+    return new SignJWT({ username: 'x', role: 'admin', ...(claims.auth_time && { auth_time: claims.auth_time }) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.sub)
       .setJti(crypto.randomUUID())
@@ -169,5 +172,43 @@ describe('tokens: every request is checked against the token and the database (ย
       error: 'Invalid or expired token',
       message: 'The user for this token no longer exists',
     });
+  });
+
+  it('revokes every earlier token of a user when an admin changes their password; a new login works at once', async () => {
+    const account = await createAccount(app, url);
+    const second = await login(url, account.username, account.password);
+    await request(url)
+      .patch(`/api/v1/users/${account.id}`)
+      .set('Authorization', admin.bearer)
+      .send({ password: 'a-brand-new-password-1' })
+      .expect(200);
+    const revoked = { error: 'Token revoked', message: 'This token is no longer valid; log in again' };
+    await me(account.bearer).expect(401, revoked);
+    await me(`Bearer ${second}`).expect(401, revoked);
+    await request(url).post('/api/v1/auth/refresh').send({ token: second }).expect(401, revoked);
+    const fresh = await login(url, account.username, 'a-brand-new-password-1');
+    await me(`Bearer ${fresh}`).expect(200);
+    // Other changes to the account leave its tokens alone.
+    await request(url)
+      .patch(`/api/v1/users/${account.id}`)
+      .set('Authorization', admin.bearer)
+      .send({ fullName: 'Renamed' })
+      .expect(200);
+    await me(`Bearer ${fresh}`).expect(200);
+  });
+
+  it('keeps the login time across refreshes and refuses a refresh 7 days after the login', async () => {
+    const account = await createAccount(app, url);
+    const refreshed = await request(url).post('/api/v1/auth/refresh').send({ token: account.token }).expect(200);
+    const original = decodeJwt(account.token);
+    expect(decodeJwt(refreshed.body.token).auth_time).toBe(original.auth_time);
+
+    const now = Math.floor(Date.now() / 1000);
+    const sixDaysOld = await forge({ sub: account.id, auth_time: now - 6 * 24 * 3600 });
+    await request(url).post('/api/v1/auth/refresh').send({ token: sixDaysOld }).expect(200);
+    const eightDaysOld = await forge({ sub: account.id, auth_time: now - 8 * 24 * 3600 });
+    await me(`Bearer ${eightDaysOld}`).expect(200);
+    const refused = await request(url).post('/api/v1/auth/refresh').send({ token: eightDaysOld }).expect(401);
+    expect(refused.body).toEqual({ error: 'Invalid or expired token', message: expect.stringContaining('expired') });
   });
 });

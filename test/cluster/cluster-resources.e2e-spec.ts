@@ -339,6 +339,194 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
       await call(operator, 'delete', `/resources/deployments/${name}`).expect(200);
     });
 
+    it('refuses pod specs that reach secrets or the host in every workload kind, on create, replace and patch', async () => {
+      const where: Record<string, string> = {
+        Pod: 'spec',
+        Deployment: 'spec.template.spec',
+        StatefulSet: 'spec.template.spec',
+        DaemonSet: 'spec.template.spec',
+        ReplicaSet: 'spec.template.spec',
+        Job: 'spec.template.spec',
+        CronJob: 'spec.jobTemplate.spec.template.spec',
+      };
+      const apiVersions: Record<string, string> = { Pod: 'v1', Job: 'batch/v1', CronJob: 'batch/v1' };
+      const container = { name: 'c', image: 'busybox' };
+      const workload = (kind: string, name: string, podSpec: object): object => {
+        const template = { metadata: { labels: { app: name } }, spec: podSpec };
+        const spec =
+          kind === 'Pod'
+            ? podSpec
+            : kind === 'CronJob'
+              ? { schedule: '0 0 1 1 *', jobTemplate: { spec: { template } } }
+              : kind === 'Job'
+                ? { template: { ...template, spec: { restartPolicy: 'Never', ...podSpec } } }
+                : {
+                    replicas: 0,
+                    selector: { matchLabels: { app: name } },
+                    template,
+                    ...(kind === 'StatefulSet' && { serviceName: name }),
+                  };
+        return { apiVersion: apiVersions[kind] ?? 'apps/v1', kind, metadata: { name }, spec };
+      };
+      const withContainer = (extra: object) => ({ containers: [{ ...container, ...extra }] });
+      const refusals: [object, string][] = [
+        [
+          { containers: [container], volumes: [{ name: 'k', secret: { secretName: 'streamspace-api' } }] },
+          'volumes[0].secret',
+        ],
+        [
+          {
+            containers: [container],
+            volumes: [
+              { name: 'p', projected: { sources: [{ configMap: { name: 'x' } }, { secret: { name: 'db' } }] } },
+            ],
+          },
+          'volumes[0].projected.sources[1].secret',
+        ],
+        [{ containers: [container], volumes: [{ name: 'root', hostPath: { path: '/' } }] }, 'volumes[0].hostPath'],
+        [
+          withContainer({ envFrom: [{ secretRef: { name: 'streamspace-api' } }] }),
+          'containers[0].envFrom[0].secretRef',
+        ],
+        [
+          withContainer({ env: [{ name: 'K', valueFrom: { secretKeyRef: { name: 'streamspace-api', key: 'jwt' } } }] }),
+          'containers[0].env[0].valueFrom.secretKeyRef',
+        ],
+        [{ containers: [container], hostNetwork: true }, 'hostNetwork'],
+        [{ containers: [container], hostPID: true }, 'hostPID'],
+        [{ containers: [container], hostIPC: true }, 'hostIPC'],
+        [withContainer({ securityContext: { privileged: true } }), 'containers[0].securityContext.privileged'],
+        [
+          withContainer({ securityContext: { allowPrivilegeEscalation: true } }),
+          'containers[0].securityContext.allowPrivilegeEscalation',
+        ],
+        [
+          withContainer({ securityContext: { capabilities: { add: ['SYS_ADMIN'] } } }),
+          'containers[0].securityContext.capabilities.add',
+        ],
+        [withContainer({ securityContext: { procMount: 'Unmasked' } }), 'containers[0].securityContext.procMount'],
+        [{ containers: [container], nodeName: 'some-node' }, 'nodeName'],
+        [
+          { containers: [container], initContainers: [{ ...container, securityContext: { privileged: true } }] },
+          'initContainers[0].securityContext.privileged',
+        ],
+      ];
+      for (const kind of Object.keys(where)) {
+        for (const [podSpec, field] of refusals) {
+          const name = uniqueName(kind.toLowerCase());
+          await call(operator, 'post', '/resources', workload(kind, name, podSpec)).expect(403, {
+            error: 'Pod spec not allowed',
+            message: `${where[kind]}.${field} is not allowed`,
+          });
+        }
+      }
+
+      // Replace and the result of a patch are judged too; the stored object stays as it was.
+      const name = uniqueName('deploy');
+      const harmless = workload('Deployment', name, { containers: [container] });
+      await call(operator, 'post', '/resources', harmless).expect(201);
+      await call(
+        operator,
+        'put',
+        `/resources/deployments/${name}`,
+        workload('Deployment', name, { containers: [container], volumes: [{ name: 'root', hostPath: { path: '/' } }] }),
+      ).expect(403, {
+        error: 'Pod spec not allowed',
+        message: 'spec.template.spec.volumes[0].hostPath is not allowed',
+      });
+      await call(operator, 'patch', `/resources/deployments/${name}`, {
+        spec: { template: { spec: { hostPID: true } } },
+      }).expect(403, { error: 'Pod spec not allowed', message: 'spec.template.spec.hostPID is not allowed' });
+      const stored = JSON.parse(await kubectl(['get', 'deployment', name, '-n', namespace, '-o', 'json']));
+      expect(stored.spec.template.spec.hostPID).toBeUndefined();
+      expect(stored.spec.template.spec.volumes).toBeUndefined();
+      // Harmless settings still pass.
+      await call(operator, 'patch', `/resources/deployments/${name}`, {
+        spec: {
+          template: { spec: { containers: [{ ...container, securityContext: { allowPrivilegeEscalation: false } }] } },
+        },
+      }).expect(200);
+      await call(operator, 'delete', `/resources/deployments/${name}`).expect(200);
+    });
+
+    it('refuses to change or delete objects the platform owns, and to create objects claiming to be one', async () => {
+      const managed = (name: string) => ({
+        error: 'Managed object',
+        message: `ConfigMap '${name}' is managed by StreamSpace`,
+      });
+      const labelled: Record<string, string>[] = [
+        { 'app.kubernetes.io/managed-by': 'streamspace-api' },
+        { 'app.kubernetes.io/part-of': 'streamspace', 'app.kubernetes.io/managed-by': 'Helm' },
+        { 'helm.sh/chart': 'streamspace-api-0.1.0' },
+      ];
+      for (const labels of labelled) {
+        const name = uniqueName('owned');
+        await call(operator, 'post', '/resources', { ...configMap(name), metadata: { name, labels } }).expect(
+          403,
+          managed(name),
+        );
+        expect(await exists('configmap', name, namespace)).toBe(false);
+        await kubectl(
+          ['create', '-f', '-'],
+          JSON.stringify({ ...configMap(name), metadata: { name, namespace, labels } }),
+        );
+        await call(operator, 'get', `/resources/configmaps/${name}`).expect(200);
+        await call(operator, 'put', `/resources/configmaps/${name}`, {
+          ...configMap(name, { x: 'y' }),
+          metadata: { name },
+        }).expect(403, managed(name));
+        // A patch that would drop the label is judged on the object as it is.
+        await call(operator, 'patch', `/resources/configmaps/${name}`, { metadata: { labels: null } }).expect(
+          403,
+          managed(name),
+        );
+        await call(operator, 'delete', `/resources/configmaps/${name}`).expect(403, managed(name));
+        expect(JSON.parse(await kubectl(['get', 'configmap', name, '-n', namespace, '-o', 'json'])).data).toEqual({
+          greeting: 'hello',
+        });
+        await kubectl(['delete', 'configmap', name, '-n', namespace]);
+      }
+
+      // Nor may an ordinary object be relabelled or given a StreamSpace owner.
+      const plain = uniqueName('plain');
+      await call(operator, 'post', '/resources', configMap(plain)).expect(201);
+      await call(operator, 'patch', `/resources/configmaps/${plain}`, {
+        metadata: { labels: { 'app.kubernetes.io/managed-by': 'streamspace-api' } },
+      }).expect(403, managed(plain));
+      const owned = uniqueName('owned');
+      const ownerReferences = [
+        { apiVersion: 'stream.space/v1alpha1', kind: 'Session', name: 'someone', uid: crypto.randomUUID() },
+      ];
+      await call(operator, 'post', '/resources', {
+        ...configMap(owned),
+        metadata: { name: owned, ownerReferences },
+      }).expect(403, managed(owned));
+      await call(operator, 'delete', `/resources/configmaps/${plain}`).expect(200);
+
+      // The live config and the home volumes, whether or not they exist yet.
+      await call(operator, 'delete', '/resources/configmaps/streamspace-config').expect(
+        403,
+        managed('streamspace-config'),
+      );
+      await call(operator, 'post', '/resources', configMap('streamspace-config')).expect(
+        403,
+        managed('streamspace-config'),
+      );
+      const home = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'home-someone-else' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      };
+      const homeRefused = {
+        error: 'Managed object',
+        message: "PersistentVolumeClaim 'home-someone-else' is managed by StreamSpace",
+      };
+      await call(operator, 'post', '/resources', home).expect(403, homeRefused);
+      await call(operator, 'delete', '/resources/persistentvolumeclaims/home-someone-else').expect(403, homeRefused);
+      expect(await exists('pvc', 'home-someone-else', namespace)).toBe(false);
+    });
+
     it('refuses every privileged kind, in every spelling, for every verb, and writes nothing', async () => {
       const secret = uniqueName('secret');
       await kubectl(['create', 'secret', 'generic', secret, '--from-literal=password=s3cret', '-n', namespace]);

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { LogFollowSettings } from '../../src/cluster/log-follow-settings.js';
 import { createAccount, type TestAccount, uniqueName } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';
 import { kubectl } from '../support/kubectl.js';
@@ -132,6 +133,53 @@ describe('GET /api/v1/cluster/pods/:namespace/:name/logs (§3.9)', () => {
     // The server stays healthy after the reader went away.
     await new Promise((resolve) => setTimeout(resolve, 300));
     await logs('?tailLines=1').expect(200);
+  });
+
+  it('ends a followed log at the next check once the reader’s token is revoked or their role drops', async () => {
+    app.get(LogFollowSettings).recheckIntervalMs = 200;
+    const admin = await createAccount(app, url, { role: 'admin' });
+    const follow = async (reader: TestAccount) => {
+      const address = new URL(url);
+      const req = http.get({
+        host: address.hostname,
+        port: address.port,
+        path: `/api/v1/cluster/pods/${namespace}/${pod}/logs?follow=true&tailLines=1`,
+        headers: { Authorization: reader.bearer },
+      });
+      const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
+        req.once('response', resolve).once('error', reject),
+      );
+      expect(response.statusCode).toBe(200);
+      response.resume();
+      const ended = new Promise<void>((resolve) => response.once('end', resolve).once('close', resolve));
+      return { req, ended };
+    };
+    const withTimeout = (ended: Promise<void>) =>
+      Promise.race([
+        ended.then(() => 'ended'),
+        new Promise((resolve) => setTimeout(resolve, 10_000, 'still streaming')),
+      ]);
+
+    const loggedOut = await createAccount(app, url, { role: 'operator' });
+    const first = await follow(loggedOut);
+    await request(url).post('/api/v1/auth/logout').set('Authorization', loggedOut.bearer).expect(200);
+    expect(await withTimeout(first.ended)).toBe('ended');
+
+    const demoted = await createAccount(app, url, { role: 'operator' });
+    const second = await follow(demoted);
+    await request(url)
+      .patch(`/api/v1/users/${demoted.id}`)
+      .set('Authorization', admin.bearer)
+      .send({ role: 'user' })
+      .expect(200);
+    expect(await withTimeout(second.ended)).toBe('ended');
+
+    // A reader who still qualifies keeps streaming through several checks.
+    const kept = await follow(operator);
+    expect(await Promise.race([kept.ended.then(() => 'ended'), new Promise((r) => setTimeout(r, 1000, 'open'))])).toBe(
+      'open',
+    );
+    kept.req.destroy();
   });
 
   it('answers a failed follow with a JSON error before streaming', async () => {

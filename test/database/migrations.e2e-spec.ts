@@ -10,6 +10,7 @@ import { createScratchDatabase } from '../support/database.js';
 
 const TABLES = [
   'application_group_access',
+  'audit_log',
   'catalog_templates',
   'connections',
   'group_memberships',

@@ -69,6 +69,60 @@ describe('HTTP conventions (api-contract §1)', () => {
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('sends browser hardening headers on every response, HSTS only over TLS', async () => {
+    for (const path of ['/api/v1/version', '/api/v1/nope', '/health/live']) {
+      const response = await request(url).get(path);
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+        'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+      });
+      expect(response.headers['strict-transport-security']).toBeUndefined();
+    }
+    const tls = await startTestApp({ TRUST_PROXY: 'loopback' });
+    try {
+      const behindTls = await request(tls.url).get('/api/v1/version').set('X-Forwarded-Proto', 'https').expect(200);
+      expect(behindTls.headers['strict-transport-security']).toMatch(/^max-age=\d+; includeSubDomains$/);
+    } finally {
+      await tls.app.close();
+    }
+  });
+
+  it('keeps Swagger UI working under its content security policy: only its own scripts, nothing inline', async () => {
+    const ui = await request(url).get('/api/docs/').expect(200);
+    const policy = ui.headers['content-security-policy'];
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(ui.headers['x-frame-options']).toBe('DENY');
+    const scripts = [...ui.text.matchAll(/<script([^>]*)>([^<]*)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, inline] of scripts) {
+      expect(inline.trim()).toBe('');
+      const src = /src=["']([^"']+)["']/.exec(attributes)![1];
+      await request(url)
+        .get(new URL(src, `${url}/api/docs/`).pathname)
+        .expect(200);
+    }
+  });
+
+  it('answers CORS_ALLOWED_ORIGINS=* to any origin, but never with credentials', async () => {
+    const open = await startTestApp({ CORS_ALLOWED_ORIGINS: '*' });
+    try {
+      const preflight = await request(open.url)
+        .options('/api/v1/version')
+        .set('Origin', 'https://anywhere.example')
+        .set('Access-Control-Request-Method', 'GET')
+        .expect(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('*');
+      expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+      const simple = await request(open.url).get('/api/v1/version').set('Origin', 'https://anywhere.example');
+      expect(simple.headers['access-control-allow-credentials']).toBeUndefined();
+    } finally {
+      await open.app.close();
+    }
+  });
+
   it('publishes Swagger UI and an OpenAPI document with bearer auth', async () => {
     const ui = await request(url).get('/api/docs/').expect(200);
     expect(ui.text).toContain('swagger-ui');

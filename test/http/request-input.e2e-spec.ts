@@ -1,10 +1,10 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import request from 'supertest';
 import { TokenService } from '../../src/auth/token.service.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';
+import { raw } from '../support/raw-request.js';
 import { startTestApp } from '../support/test-app.js';
 
 /** One operation of the OpenAPI document, with the Express route that serves it. */
@@ -16,38 +16,6 @@ interface Operation {
   /** Path parameters; wildcards (label and taint keys, which may hold `/`) separately. */
   names: string[];
   wildcards: string[];
-}
-
-interface Answer {
-  status: number;
-  body: { error?: string; message?: string } & Record<string, unknown>;
-}
-
-/** Sends exactly this request line: no client-side URL normalisation of `.`, `..` or `%2e`. */
-function raw(
-  base: string,
-  method: string,
-  path: string,
-  options: { token?: string; contentType?: string; body?: string } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  if (options.contentType) headers['Content-Type'] = options.contentType;
-  if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${base}${path}`, { method, headers, path }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => {
-        let body: Answer['body'] = {};
-        if (/json/.test(response.headers['content-type'] ?? '')) body = JSON.parse(text) as Answer['body'];
-        resolve({ status: response.statusCode!, body });
-      });
-    });
-    outgoing.on('error', reject);
-    outgoing.end(options.body);
-  });
 }
 
 /** Bodies a route that takes none must ignore (api-contract §1.2), as the UI and other clients send them. */

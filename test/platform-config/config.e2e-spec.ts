@@ -70,6 +70,14 @@ describe('platform configuration (§3.10, §6.8)', () => {
     await request(url).get('/api/v1/config').expect(401);
   });
 
+  it('writes nothing for a PATCH that changes nothing (found by the write-route fuzzer)', async () => {
+    await patch({}).expect(200);
+    await patch({ 'custom.never-set': null }).expect(200);
+    expect(
+      await kubectl(['get', 'configmap', '-n', k8s.namespace, CONFIG_MAP_NAME, '--ignore-not-found', '-o', 'name']),
+    ).toBe('');
+  });
+
   it('merges valid keys into a ConfigMap it creates, keeps unknown keys, and null removes a key', async () => {
     const answer = (
       await patch({ 'session.defaultIdleTimeout': '1h', 'custom.banner': 'Maintenance at 5' }).expect(200)

@@ -108,6 +108,34 @@ describe('launching an installed application (§3.3 step 2, §3.7 access rules)'
     await launch(operator, restricted.id).expect(202);
   });
 
+  it("applies the same checks when the application's Template is named directly with {template}", async () => {
+    const byTemplate = (account: TestAccount, template: string) =>
+      request(url).post('/api/v1/sessions').set('Authorization', account.bearer).send({ template });
+    const disabled = await installApplication({ enabled: false });
+    await byTemplate(owner, disabled.templateName).expect(400, {
+      error: 'Application disabled',
+      message: "The application 'Paint' is currently disabled",
+    });
+    const restricted = await installApplication();
+    const [group] = await db.query(`INSERT INTO groups (name, display_name) VALUES ($1, 'Few') RETURNING id`, [
+      uniqueName('few'),
+    ]);
+    await db.query(
+      `INSERT INTO application_group_access (application_id, group_id, access_level) VALUES ($1, $2, 'launch')`,
+      [restricted.id, group.id],
+    );
+    await byTemplate(stranger, restricted.templateName).expect(403, {
+      error: 'Forbidden',
+      message: "You do not have launch access to the application 'Paint'",
+    });
+    expect(
+      (await k8s.sessions.list({ labelSelector: `streamspace.io/template=${restricted.templateName}` })).items,
+    ).toEqual([]);
+    // Allowed callers launch it as the application.
+    const session = (await byTemplate(operator, restricted.templateName).expect(202)).body;
+    expect(session).toMatchObject({ template: restricted.templateName, applicationId: restricted.id });
+  });
+
   it("answers 503 Template reinstalling while the application's Template is missing but its ApplicationInstall exists", async () => {
     const orphaned = await installApplication({ template: false });
     await launch(owner, orphaned.id).expect(400, {

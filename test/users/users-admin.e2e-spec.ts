@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
-import { KubernetesNotFoundError } from '../../src/kubernetes/kubernetes-errors.js';
+import { KubernetesNotFoundError, unlessNotFound } from '../../src/kubernetes/kubernetes-errors.js';
+import { homeVolumeName } from '../../src/kubernetes/names.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { createAccount, login, type TestAccount, uniqueName } from '../support/accounts.js';
 import { createScratchDatabase } from '../support/database.js';
@@ -190,16 +191,31 @@ describe('user administration (§3.15)', () => {
     await as(admin).patch(`/api/v1/users/${account.id}`, { password: '123456789012' }).expect(400);
   });
 
-  it('deletes an account together with its Session resources', async () => {
+  it('deletes an account together with its Session resources and its home volume', async () => {
     const account = await createAccount(app, url);
     const k8s = app.get(K8sService);
     const names = [uniqueName('del-a'), uniqueName('del-b')];
     for (const name of names) await k8s.sessions.create(sessionManifest(name, account.username));
     const bystander = uniqueName('keep');
     await k8s.sessions.create(sessionManifest(bystander, user.username));
+    const homeVolume = (username: string) => ({
+      metadata: { name: homeVolumeName(username), labels: { 'app.kubernetes.io/managed-by': 'streamspace-api' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
+    await k8s.pvcs.create(k8s.namespace, homeVolume(account.username));
+    await k8s.pvcs.create(k8s.namespace, homeVolume(user.username));
 
-    await as(admin).delete(`/api/v1/users/${account.id}`).expect(200, { message: 'User deleted' });
+    await as(admin)
+      .delete(`/api/v1/users/${account.id}`)
+      .expect(200, { message: 'User deleted', sessionsDeleted: 2, homeVolumeDeleted: true });
     for (const name of names) await expect(k8s.sessions.get(name)).rejects.toBeInstanceOf(KubernetesNotFoundError);
+    // Gone, or going once nothing mounts it; another user's volume stays.
+    const deleted = await unlessNotFound(k8s.pvcs.get(k8s.namespace, homeVolumeName(account.username)));
+    expect(deleted === undefined || deleted.metadata?.deletionTimestamp !== undefined).toBe(true);
+    expect(
+      (await k8s.pvcs.get(k8s.namespace, homeVolumeName(user.username))).metadata?.deletionTimestamp,
+    ).toBeUndefined();
+    await k8s.pvcs.delete(k8s.namespace, homeVolumeName(user.username));
     await k8s.sessions.get(bystander);
     await as(admin).get(`/api/v1/users/${account.id}`).expect(404);
     await request(url).get('/api/v1/users/me').set('Authorization', account.bearer).expect(401);

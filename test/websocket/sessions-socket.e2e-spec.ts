@@ -25,6 +25,7 @@ describe('WebSockets (§8)', () => {
   let alice: TestAccount;
   let bob: TestAccount;
   let operator: TestAccount;
+  let admin: TestAccount;
   const sockets: RecordingSocket[] = [];
   const sessionsSocket = async (account: TestAccount, query = '') => {
     const socket = await openSocket(
@@ -49,10 +50,11 @@ describe('WebSockets (§8)', () => {
   beforeAll(async () => {
     ({ app, url } = await startTestApp({ RECONCILER_ENABLED: 'false', CORS_ALLOWED_ORIGINS: 'http://localhost:5173' }));
     template = await createTemplate(app);
-    [alice, bob, operator] = await Promise.all([
+    [alice, bob, operator, admin] = await Promise.all([
       createAccount(app, url),
       createAccount(app, url),
       createAccount(app, url, { role: 'operator' }),
+      createAccount(app, url, { role: 'admin' }),
     ]);
   });
   afterAll(async () => {
@@ -159,6 +161,31 @@ describe('WebSockets (§8)', () => {
     await request(url).post('/api/v1/auth/logout').set('Authorization', carol.bearer).expect(200);
     await app.get(WebSocketHub).heartbeatRound();
     expect(await socket.closed).toEqual({ code: 1008, reason: 'token revoked' });
+  });
+
+  it('narrows a demoted operator’s socket to their own sessions at the next check, and closes one that named another user', async () => {
+    const demoted = await createAccount(app, url, { role: 'operator' });
+    const own = await launchSession(url, demoted, { template });
+    const all = await sessionsSocket(demoted);
+    const wide = (await all.next()) as Snapshot;
+    expect(wide.sessions.some((s) => s.user !== demoted.username)).toBe(true);
+    const bobs = await sessionsSocket(demoted, `&user=${bob.username}`);
+    await bobs.next();
+
+    await request(url)
+      .patch(`/api/v1/users/${demoted.id}`)
+      .set('Authorization', admin.bearer)
+      .send({ role: 'user' })
+      .expect(200);
+    await app.get(WebSocketHub).heartbeatRound();
+
+    const narrowed = await until(all, (snapshot) => snapshot.sessions.every((s) => s.user === demoted.username));
+    expect(narrowed.sessions.map((s) => s.name)).toEqual([own.name]);
+    expect(await bobs.closed).toEqual({ code: 1008, reason: 'insufficient permissions' });
+    // Later refreshes stay narrowed.
+    await app.get(WebSocketHub).heartbeatRound();
+    const later = (await all.next(6000)) as Snapshot;
+    expect(later.sessions.every((s) => s.user === demoted.username)).toBe(true);
   });
 
   it('re-checks every socket of a ping round with one batch of queries, closing only those that no longer qualify', async () => {

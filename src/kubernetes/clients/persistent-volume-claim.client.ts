@@ -38,4 +38,10 @@ export class PersistentVolumeClaimClient extends KindClient {
       this.api.createNamespacedPersistentVolumeClaim({ namespace, body }, options),
     );
   }
+
+  delete(namespace: string, name: string): Promise<unknown> {
+    return this.send('delete', { namespace, name }, (options) =>
+      this.api.deleteNamespacedPersistentVolumeClaim({ namespace, name }, options),
+    );
+  }
 }
