@@ -82,11 +82,14 @@ function assertBinaries(dir: string): void {
 // interrupted run leaves no etcd/apiserver behind. Must be synchronous.
 const exitHooks = new Set<() => void>();
 const runExitHooks = () => exitHooks.forEach((hook) => hook());
-// A signal ends the process without an 'exit' event: kill the children, then die of the signal.
+// A signal nobody else handles ends the process without an 'exit' event: kill the children, then
+// die of the signal. A process that handles the signal itself (npm run dev, npm run cluster) stops
+// its cluster in order with stop(); the 'exit' hook stays as the backstop.
 const onSignal = (signal: NodeJS.Signals) => {
+  if (process.listenerCount(signal) > 1) return;
   runExitHooks();
   process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  process.kill(process.pid, signal);
 };
 
 function addExitHook(hook: () => void): void {
@@ -219,7 +222,10 @@ export class ControlPlane {
   }
 
   private killNow(): void {
-    for (const proc of this.running.keys()) proc.kill('SIGKILL');
+    for (const proc of this.running.keys()) {
+      this.expectedExits.add(proc);
+      proc.kill('SIGKILL');
+    }
     rmSync(this.workDir, { recursive: true, force: true });
   }
 
@@ -529,7 +535,9 @@ export class ControlPlane {
     const fd = openSync(logFile, 'a');
     let proc: ChildProcess;
     try {
-      proc = spawn(join(this.binDir, name), args, { stdio: ['ignore', fd, fd] });
+      // Own process group: a terminal's Ctrl-C reaches only our process, which stops the
+      // components in order (dependants first) instead of all of them dying at once.
+      proc = spawn(join(this.binDir, name), args, { stdio: ['ignore', fd, fd], detached: true });
     } finally {
       closeSync(fd);
     }
