@@ -28,7 +28,7 @@ export interface ControlPlaneOptions {
   fakeNodes?: number;
   /** Full mode: number of static 1Ti PersistentVolumes without storage class (default 200). */
   persistentVolumes?: number;
-  /** Namespaces created after start (default ['streamspace']). */
+  /** Namespaces created after start (default: $NAMESPACE, else 'streamspace', the server's default). */
   namespaces?: string[];
   log?: (line: string) => void;
 }
@@ -249,7 +249,7 @@ export class ControlPlane {
       await this.createFakeNodesAndVolumes(opts.persistentVolumes ?? 200);
     }
     await Promise.all([
-      this.createNamespaces(opts.namespaces ?? ['streamspace']),
+      this.createNamespaces(opts.namespaces ?? [process.env.NAMESPACE ?? 'streamspace']),
       this.applyCrds(opts.crdDir ?? join(REPO_ROOT, 'helm', 'streamspace-api', 'crds')),
     ]);
     if (this.mode === 'full') await this.waitForFakeNodes();

@@ -3,12 +3,13 @@ import { ControlPlane } from '../control-plane/control-plane.js';
 import type { SessionCache } from '../../src/kubernetes/custom-resource.cache.js';
 import { eventually } from '../support/eventually.js';
 import { kubectl } from '../support/kubectl.js';
+import { testNamespace } from '../support/namespace.js';
 import { startKubernetesModule } from '../support/kubernetes.js';
 
 const sessionYaml = (name: string, state = 'running') => `
 apiVersion: stream.space/v1alpha1
 kind: Session
-metadata: {name: ${name}, namespace: streamspace}
+metadata: {name: ${name}, namespace: ${testNamespace()}}
 spec: {user: bob, template: firefox, state: ${state}}
 `;
 
@@ -34,7 +35,7 @@ describe('Session watch cache against a real API server', () => {
     await eventually(() => expect(cache.get('bob-one')?.spec.state).toBe('running'));
     await run(['apply', '-f', '-'], sessionYaml('bob-one', 'hibernated'));
     await eventually(() => expect(cache.get('bob-one')?.spec.state).toBe('hibernated'));
-    await run(['delete', 'sessions.stream.space', 'bob-one', '-n', 'streamspace']);
+    await run(['delete', 'sessions.stream.space', 'bob-one', '-n', testNamespace()]);
     await eventually(() => expect(cache.get('bob-one')).toBeUndefined());
   });
 
@@ -50,7 +51,7 @@ describe('Session watch cache against a real API server', () => {
     await eventually(() => expect(cache.restarts).toBeGreaterThan(restartsBefore), 20_000, 100);
     await plane.startApiServer();
     // Changed while the cache is still backing off from the outage.
-    await run(['delete', 'sessions.stream.space', 'bob-gone', '-n', 'streamspace']);
+    await run(['delete', 'sessions.stream.space', 'bob-gone', '-n', testNamespace()]);
     await run(['apply', '-f', '-'], sessionYaml('bob-change', 'terminated') + '---' + sessionYaml('bob-new'));
 
     await eventually(
@@ -68,7 +69,7 @@ describe('Session watch cache against a real API server', () => {
     );
 
     // And the watch works again afterwards.
-    await run(['delete', 'sessions.stream.space', 'bob-keep', '-n', 'streamspace']);
+    await run(['delete', 'sessions.stream.space', 'bob-keep', '-n', testNamespace()]);
     await eventually(() => expect(cache.get('bob-keep')).toBeUndefined(), 45_000, 100);
   }, 120_000);
 });
