@@ -28,6 +28,8 @@ export interface ControlPlaneOptions {
   fakeNodes?: number;
   /** Full mode: number of static 1Ti PersistentVolumes without storage class (default 200). */
   persistentVolumes?: number;
+  /** Extra kube-apiserver flags, e.g. `--watch-cache=false` (watches then read etcd directly). */
+  apiServerArgs?: string[];
   /** Namespaces created after start (default: $NAMESPACE, else 'streamspace', the server's default). */
   namespaces?: string[];
   log?: (line: string) => void;
@@ -126,6 +128,7 @@ export class ControlPlane {
     private readonly ports: { etcdClient: number; etcdPeer: number; apiServer: number; kwok: number },
     private readonly log: (line: string) => void,
     fakeNodes: number,
+    private readonly apiServerArgs: string[],
   ) {
     this.apiServerUrl = `https://127.0.0.1:${ports.apiServer}`;
     this.kubeconfigPath = join(workDir, 'kubeconfig.yaml');
@@ -156,6 +159,7 @@ export class ControlPlane {
       { etcdClient, etcdPeer, apiServer, kwok },
       opts.log ?? (() => {}),
       opts.fakeNodes ?? 2,
+      opts.apiServerArgs ?? [],
     );
     addExitHook(cp.exitHook);
     try {
@@ -183,6 +187,25 @@ export class ControlPlane {
     if (this.running.has(proc)) throw new Error('kube-apiserver is already running');
     this.spawnComponent('kube-apiserver', args);
     await this.waitForApiServer();
+  }
+
+  /**
+   * Compacts etcd's history up to its current revision, as the API server does every 5 minutes:
+   * a watch from an older resourceVersion is then answered 410 Gone. Resolves with the revision.
+   */
+  async compactEtcd(): Promise<number> {
+    const etcd = async (path: string, body: object) => {
+      const response = await fetch(`http://127.0.0.1:${this.ports.etcdClient}/v3/kv/${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`etcd ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { header: { revision: string } };
+    };
+    // Any range answers with the store's current revision in its header.
+    const { header } = await etcd('range', { key: Buffer.from('/').toString('base64') });
+    await etcd('compaction', { revision: header.revision, physical: true });
+    return Number(header.revision);
   }
 
   /** Runs kubectl against this cluster; resolves with stdout, rejects with stderr. */
@@ -364,6 +387,7 @@ export class ControlPlane {
       // Close open watches on SIGTERM instead of letting them hold the shutdown up to --request-timeout
       // (60 s): stopApiServer() then takes ~1 s instead of running into the SIGKILL grace period.
       '--shutdown-watch-termination-grace-period=2s',
+      ...this.apiServerArgs,
     ]);
   }
 
