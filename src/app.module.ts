@@ -18,6 +18,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { requestLaneMiddleware } from './kubernetes/request-lanes.js';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { NodesModule } from './nodes/nodes.module.js';
 import { PlatformConfigModule } from './platform-config/platform-config.module.js';
@@ -60,7 +61,8 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(rejectNulBytes, jsonBody).forRoutes('*path');
+    // The lane goes after the body parser, whose stream callbacks would lose it.
+    consumer.apply(rejectNulBytes, jsonBody, requestLaneMiddleware).forRoutes('*path');
     consumer.apply(noStore).forRoutes('*path');
     consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }

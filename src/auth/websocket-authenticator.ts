@@ -61,6 +61,19 @@ export class WebSocketAuthenticator {
     });
   }
 
+  /**
+   * `recheck` for every open socket at once (the ping round): per entry, undefined when it still
+   * qualifies, else the error. One batch of queries for all sockets; rejects when the database fails.
+   */
+  async recheckAll(sockets: { token: string; role: Role }[]): Promise<(Error | undefined)[]> {
+    const results = await this.authenticator.authenticateAll(sockets.map((socket) => socket.token));
+    return sockets.map(({ token, role }) => {
+      const result = results.get(token)!;
+      if (result instanceof Error) return result;
+      return hasRole(result, role) ? undefined : insufficientRole(role);
+    });
+  }
+
   /** Answers the upgrade with a plain HTTP error and the JSON envelope, then closes the socket. */
   refuse(socket: Duplex, failure: unknown): void {
     const error =

@@ -8,6 +8,11 @@ import { LabelSelectorQuery, NamespacedListQuery, NamespaceQuery, PodLogQuery } 
 import { streamPodLog } from './pod-log-stream.js';
 import { PodLogsService } from './pod-logs.service.js';
 
+/** Set (to the limit in bytes) when a log read was cut at `limitBytes`. */
+const LOG_CUT_HEADER = 'X-Log-Truncated-At';
+const logCutNotice = (limitBytes: number) =>
+  `[log cut at ${limitBytes} bytes; ask for fewer tailLines or a shorter sinceSeconds]`;
+
 const RAW_OBJECT = { schema: { type: 'object', additionalProperties: true } };
 
 /** Cluster browsing, generic resources and pod logs (api-contract §3.9). */
@@ -67,9 +72,10 @@ export class ClusterController {
   ): Promise<void> {
     const { follow, ...request } = query;
     if (follow) return streamPodLog(this.logs, { namespace, name }, request, response);
-    const text = await this.logs.read(namespace, name, request);
+    const log = await this.logs.read(namespace, name, request);
     response.status(200).setHeader('Content-Type', 'text/plain; charset=utf-8');
-    response.send(text);
+    if (log.cut) response.setHeader(LOG_CUT_HEADER, String(log.limitBytes));
+    response.send(log.cut ? `${log.text}\n${logCutNotice(log.limitBytes)}\n` : log.text);
   }
 
   @Post('resources')

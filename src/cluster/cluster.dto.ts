@@ -60,4 +60,18 @@ export class PodLogQuery {
   @IsInt()
   @Min(1)
   sinceSeconds?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 10 * 1024 * 1024,
+    default: 10 * 1024 * 1024,
+    description:
+      'Non-follow reads stop after this many bytes; a cut log ends with a notice line and sets X-Log-Truncated-At',
+  })
+  @IsOptional()
+  @Transform(stringToInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10 * 1024 * 1024)
+  limitBytes?: number;
 }

@@ -8,6 +8,15 @@ import { unlessNotFound } from '../kubernetes/kubernetes-errors.js';
 import type { V1Pod } from '../kubernetes/resources.js';
 
 export const DEFAULT_TAIL_LINES = 100;
+/** The most a non-follow read returns (10 MiB); a longer log is cut and the answer says so. */
+export const DEFAULT_LOG_LIMIT_BYTES = 10 * 1024 * 1024;
+
+export interface PodLogText {
+  text: string;
+  /** The log went on past `limitBytes`. */
+  cut: boolean;
+  limitBytes: number;
+}
 
 export type PodLogRequest = Omit<PodLogOptions, 'container'> & { container?: string };
 
@@ -20,8 +29,12 @@ export type PodLogRequest = Omit<PodLogOptions, 'container'> & { container?: str
 export class PodLogsService {
   constructor(private readonly k8s: K8sService) {}
 
-  async read(namespace: string, name: string, request: PodLogRequest): Promise<string> {
-    return this.k8s.pods.logs.read(namespace, name, await this.options(namespace, name, request));
+  async read(namespace: string, name: string, request: PodLogRequest): Promise<PodLogText> {
+    const limitBytes = request.limitBytes ?? DEFAULT_LOG_LIMIT_BYTES;
+    const options = { ...(await this.options(namespace, name, request)), limitBytes };
+    const text = await this.k8s.pods.logs.read(namespace, name, options);
+    // The API server stops at exactly limitBytes, so a full answer means there was more.
+    return { text, cut: Buffer.byteLength(text) >= limitBytes, limitBytes };
   }
 
   /**

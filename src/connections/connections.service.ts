@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ActivityRecorder } from '../activity/activity-recorder.js';
 import { hasRole, type Principal } from '../common/principal.js';
 import { ApiError } from '../common/api-error.js';
@@ -9,6 +9,7 @@ import { liveConnection } from '../sessions/live-connection.js';
 import { SessionChanges } from '../sessions/session-changes.js';
 import { SessionLifecycle } from '../sessions/session-lifecycle.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { UsersService } from '../users/users.service.js';
 import { connectionNotFound } from '../sessions/connection-parameters.js';
 import type { ConnectionView, ConnectResponse } from './connection.view.js';
@@ -29,6 +30,7 @@ export class ConnectionsService {
     private readonly activity: ActivityRecorder,
     private readonly clock: Clock,
     private readonly changes: SessionChanges,
+    private readonly platformConfig: PlatformConfigService,
   ) {}
 
   /** Wakes a hibernated session (synchronously, idempotently, under the quota lock), then records a connection. */
@@ -44,17 +46,28 @@ export class ConnectionsService {
       throw new ApiError(409, 'Session terminated', 'Set the session to running before connecting');
     if (session.spec.state === 'running' && session.status?.phase === 'Failed')
       throw new ApiError(409, 'Session failed', session.status.message ?? '');
+    const limit = this.platformConfig.settings().limits.connectionsPerSession;
+    // Checked before a wake too, so a refused connect changes nothing.
+    await this.refuseOverLimit(this.db.manager, name, limit);
     // Of concurrent connects to a hibernated session only the one that woke it says so (§3.3).
     let wokeIt = false;
     if (session.spec.state === 'hibernated')
       ({ session, started: wokeIt } = await this.lifecycle.start(session, 'connect'));
 
-    const now = this.clock.now();
-    const [connection] = await this.db.query<{ id: string }[]>(
-      `INSERT INTO connections (session_name, user_id, client_ip, user_agent, connected_at, last_heartbeat)
-       VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
-      [name, connectionUser.id, client.ip ?? null, client.userAgent.slice(0, 1024), now],
-    );
+    const connection = await this.db.transaction(async (manager) => {
+      // The session's lock makes the count exact under parallel connects, on any replica.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
+        'streamspace:connections',
+        name,
+      ]);
+      await this.refuseOverLimit(manager, name, limit);
+      const [row] = await manager.query<{ id: string }[]>(
+        `INSERT INTO connections (session_name, user_id, client_ip, user_agent, connected_at, last_heartbeat)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
+        [name, connectionUser.id, client.ip ?? null, client.userAgent.slice(0, 1024), this.clock.now()],
+      );
+      return row;
+    });
     await this.activity.record(name, { lastConnection: true });
     this.changes.notify(session.spec.user);
 
@@ -67,6 +80,20 @@ export class ConnectionsService {
           ? [false, 'Connection established. Waiting for session endpoint - please wait.']
           : [true, 'Connection established.'];
     return { connectionId: connection.id, sessionUrl: url, state: session.spec.state, ready, message };
+  }
+
+  /** `limits.connectionsPerSession` (§6.8): 409 once the session has that many live connections. */
+  private async refuseOverLimit(manager: EntityManager, name: string, limit: number): Promise<void> {
+    const [{ live }] = await manager.query<{ live: number }[]>(
+      `SELECT count(*)::int AS live FROM connections c WHERE c.session_name = $1 AND ${liveConnection('$2')}`,
+      [name, this.clock.now()],
+    );
+    if (live >= limit)
+      throw new ApiError(
+        409,
+        'Too many connections',
+        `Session '${name}' already has ${live} open connections, the most allowed; disconnect one first`,
+      );
   }
 
   /** Closes one connection of this session (idempotent); the caller's own unless operator/admin. */

@@ -23,16 +23,37 @@ export interface VersionInfo {
   commit: string;
 }
 
+/** A report is reused while it is younger than this, so a flood of probes costs one check per period. */
+export const HEALTH_REPORT_MAX_AGE_MS = 2000;
+
 /** api-contract §3.13. */
 @Injectable()
 export class HealthService {
+  private latest: { report: HealthReport; startedAt: number } | undefined;
+  private inFlight: Promise<HealthReport> | undefined;
+
   constructor(
     private readonly config: AppConfig,
     private readonly database: DatabaseHealthService,
     private readonly kubernetes: KubernetesHealthService,
   ) {}
 
-  async health(): Promise<HealthReport> {
+  /** The latest report if it is at most 2 s old (counted from when its checks began), else a fresh one; one check runs at a time. */
+  health(): Promise<HealthReport> {
+    if (this.latest && Date.now() - this.latest.startedAt <= HEALTH_REPORT_MAX_AGE_MS)
+      return Promise.resolve(this.latest.report);
+    this.inFlight ??= this.check().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async check(): Promise<HealthReport> {
+    const startedAt = Date.now();
+    const report = await this.runChecks();
+    this.latest = { report, startedAt };
+    return report;
+  }
+
+  private async runChecks(): Promise<HealthReport> {
     const [database, kubernetes] = await Promise.all([this.database.check(), this.kubernetes.check()]);
     return {
       status: database.status === 'up' && kubernetes.status === 'up' ? 'healthy' : 'unhealthy',

@@ -33,14 +33,15 @@ import {
 } from './resources.js';
 import type { WatchEventType, WatchHandle } from './watch-cache.js';
 
-/** Per-call budget and concurrency bound (api-contract §1.6). */
+/** Per-call budget (api-contract §1.6) and the bounds of the two lanes (request-lanes.ts). */
 const REQUEST_TIMEOUT_MS = 10_000;
-const MAX_CONCURRENT_REQUESTS = 32;
+const REQUEST_LANE = { maxConcurrent: 24, maxQueued: 256 };
+const BACKGROUND_LANE = { maxConcurrent: 16, maxQueued: 1024 };
 
 /**
  * The one gateway to the Kubernetes API: one small typed client per kind (`k8s.deployments.get()`,
  * `k8s.pods.logs.follow()`, `k8s.sessions.patchStatus()`, …). Every client sends through the same
- * KubernetesRequests, so all calls share one deadline rule, one concurrency bound, the 429
+ * KubernetesRequests, so all calls share one deadline rule, the bounded lanes, the 429
  * back-off and the typed errors. To add a kind, add a client in clients/ built the same way.
  */
 @Injectable()
@@ -61,7 +62,7 @@ export class K8sService {
 
   private readonly requests = new KubernetesRequests({
     timeoutMs: REQUEST_TIMEOUT_MS,
-    maxConcurrent: MAX_CONCURRENT_REQUESTS,
+    lanes: { request: REQUEST_LANE, background: BACKGROUND_LANE },
   });
   private readonly writeListeners = new Set<WriteListener>();
   private readonly watcher: Watch;

@@ -1,14 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
 import { KubernetesNotFoundError, KubernetesUnavailableError } from './kubernetes-errors.js';
 import { KubernetesRequests } from './kubernetes-requests.js';
+import { runInRequestLane } from './request-lanes.js';
 
 const operation = { verb: 'get', resource: 'sessions', kind: 'Session', namespace: 'ns', name: 'a' } as const;
 const apiException = (code: number, body: object = {}, headers: Record<string, string> = {}) =>
   Object.assign(new Error(`HTTP ${code}`), { code, body: JSON.stringify(body), headers });
 
+const requestsWith = (timeoutMs: number, maxConcurrent: number, maxQueued = 100) =>
+  new KubernetesRequests({
+    timeoutMs,
+    lanes: { request: { maxConcurrent, maxQueued }, background: { maxConcurrent, maxQueued } },
+  });
+
+/** A call that stays in flight until `release()`. */
+function heldCall() {
+  let release!: () => void;
+  const released = new Promise<string>((resolve) => (release = () => resolve('ok')));
+  return { call: () => released, release };
+}
+
 describe('KubernetesRequests', () => {
   it('never has more requests in flight than its bound', async () => {
-    const requests = new KubernetesRequests({ timeoutMs: 5000, maxConcurrent: 2 });
+    const requests = requestsWith(5000, 2);
     let inFlight = 0;
     let peak = 0;
     const slow = async () => {
@@ -23,7 +37,7 @@ describe('KubernetesRequests', () => {
   });
 
   it('retries 429 answers within the budget', async () => {
-    const requests = new KubernetesRequests({ timeoutMs: 5000, maxConcurrent: 1 });
+    const requests = requestsWith(5000, 1);
     let attempts = 0;
     const result = await requests.send(operation, async () => {
       if (++attempts < 3) throw apiException(429, { reason: 'TooManyRequests' });
@@ -34,7 +48,7 @@ describe('KubernetesRequests', () => {
   });
 
   it('gives up on 429 with 503 when the budget is spent', async () => {
-    const requests = new KubernetesRequests({ timeoutMs: 300, maxConcurrent: 1 });
+    const requests = requestsWith(300, 1);
     const failure = requests.send(operation, async () => {
       throw apiException(429, {}, { 'retry-after': '1' });
     });
@@ -43,7 +57,7 @@ describe('KubernetesRequests', () => {
   });
 
   it('hands each attempt an abort signal that fires at the deadline', async () => {
-    const requests = new KubernetesRequests({ timeoutMs: 50, maxConcurrent: 1 });
+    const requests = requestsWith(50, 1);
     const failure = requests.send(operation, (options) => {
       const context = {
         signal: undefined as AbortSignal | undefined,
@@ -64,11 +78,53 @@ describe('KubernetesRequests', () => {
   });
 
   it('maps other failures to typed errors', async () => {
-    const requests = new KubernetesRequests({ timeoutMs: 1000, maxConcurrent: 1 });
+    const requests = requestsWith(1000, 1);
     await expect(
       requests.send(operation, async () => {
         throw apiException(404, { reason: 'NotFound' });
       }),
     ).rejects.toBeInstanceOf(KubernetesNotFoundError);
+  });
+
+  it('refuses with 503 at once when the lane queue is full', async () => {
+    const requests = requestsWith(5000, 1, 1);
+    const held = heldCall();
+    const running = requests.send(operation, held.call);
+    const queued = requests.send(operation, async () => 'queued');
+    const refused = requests.send(operation, async () => 'never');
+    await expect(refused).rejects.toMatchObject({
+      status: 503,
+      error: 'Kubernetes unavailable',
+      extra: { retryAfter: expect.any(Number) },
+    });
+    held.release();
+    await expect(running).resolves.toBe('ok');
+    await expect(queued).resolves.toBe('queued');
+  });
+
+  it('counts the wait for a slot inside the budget', async () => {
+    const requests = requestsWith(100, 1);
+    const held = heldCall();
+    const running = requests.send(operation, held.call);
+    let started = false;
+    const waiting = requests.send(operation, async () => {
+      started = true;
+      return 'late';
+    });
+    await expect(waiting).rejects.toMatchObject({ status: 503, message: expect.stringContaining('slot') });
+    expect(started).toBe(false);
+    held.release();
+    await expect(running).resolves.toBe('ok');
+  });
+
+  it('keeps request calls moving while background work fills its own lane', async () => {
+    const requests = requestsWith(5000, 2, 10);
+    const held = heldCall();
+    const background = Array.from({ length: 12 }, () => requests.send(operation, held.call));
+    expect(requests.lanes.background.queuedCount).toBe(10);
+    const served = await runInRequestLane(() => requests.send(operation, async () => 'served'));
+    expect(served).toBe('served');
+    held.release();
+    await expect(Promise.all(background)).resolves.toHaveLength(12);
   });
 });

@@ -1,5 +1,6 @@
 import type { ConfigurationOptions } from '@kubernetes/client-node';
-import pLimit, { type LimitFunction } from 'p-limit';
+import { BoundedLane, LaneRefusal } from './bounded-lane.js';
+import { currentRequestLane, type RequestLane } from './request-lanes.js';
 import type { CustomResourceKind, StoredObject } from './resources.js';
 import { KubernetesUnavailableError, type KubernetesOperation, toKubernetesError } from './kubernetes-errors.js';
 
@@ -12,11 +13,17 @@ export interface ListResult<T> {
 /** Told about every object a write returned, so caches can serve read-your-writes. */
 export type WriteListener = (resource: CustomResourceKind, change: 'upsert' | 'delete', object: StoredObject) => void;
 
-export interface RequestLimits {
-  /** Budget of one call, retries included (api-contract §1.6: 10 s). */
-  timeoutMs: number;
+export interface LaneLimits {
   /** The client has no rate limiter of its own: at most this many calls in flight. */
   maxConcurrent: number;
+  /** At most this many calls wait for a slot; more are refused with 503 at once. */
+  maxQueued: number;
+}
+
+export interface RequestLimits {
+  /** Budget of one call, waiting for a slot and retries included (api-contract §1.6: 10 s). */
+  timeoutMs: number;
+  lanes: Record<RequestLane, LaneLimits>;
 }
 
 interface RequestContextLike {
@@ -27,18 +34,33 @@ interface RequestContextLike {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs Kubernetes requests: bounded concurrency, a deadline per call, back-off on 429 (API
- * priority and fairness) inside that deadline, and every failure mapped to a typed error.
+ * Runs Kubernetes requests: two bounded lanes (HTTP requests and background work, see
+ * request-lanes.ts), a deadline per call that starts before the wait for a slot, back-off on 429
+ * (API priority and fairness) inside that deadline, and every failure mapped to a typed error.
  */
 export class KubernetesRequests {
-  private readonly limit: LimitFunction;
+  readonly lanes: Record<RequestLane, BoundedLane>;
 
   constructor(readonly limits: RequestLimits) {
-    this.limit = pLimit(limits.maxConcurrent);
+    this.lanes = {
+      request: new BoundedLane(limits.lanes.request.maxConcurrent, limits.lanes.request.maxQueued),
+      background: new BoundedLane(limits.lanes.background.maxConcurrent, limits.lanes.background.maxQueued),
+    };
   }
 
-  send<T>(operation: KubernetesOperation, request: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
-    return this.limit(() => this.sendWithRetries(operation, request));
+  async send<T>(operation: KubernetesOperation, request: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.limits.timeoutMs;
+    const lane = currentRequestLane();
+    try {
+      return await this.lanes[lane].run(deadline, () => this.sendWithRetries(operation, deadline, request));
+    } catch (error) {
+      if (!(error instanceof LaneRefusal)) throw error;
+      throw new KubernetesUnavailableError(
+        error.reason === 'queue full'
+          ? `Too many Kubernetes requests are waiting (${lane} lane); try again shortly`
+          : `No Kubernetes request slot became free within ${this.limits.timeoutMs / 1000} s (${lane} lane)`,
+      );
+    }
   }
 
   /** Options that make a patch call send a JSON merge patch. */
@@ -50,9 +72,9 @@ export class KubernetesRequests {
 
   private async sendWithRetries<T>(
     operation: KubernetesOperation,
+    deadline: number,
     request: (options: ConfigurationOptions) => Promise<T>,
   ): Promise<T> {
-    const deadline = Date.now() + this.limits.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       const signal = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
       try {

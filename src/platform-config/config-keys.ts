@@ -36,6 +36,12 @@ const memory =
     const mib = memoryMib(value);
     return mib !== undefined && mib >= min && mib <= max ? undefined : `must be a memory quantity${range}`;
   };
+const integer =
+  (min: number, max: number): Rule =>
+  (value) =>
+    /^[0-9]+$/.test(value) && Number(value) >= min && Number(value) <= max
+      ? undefined
+      : `must be an integer ${min}-${max} (digits only)`;
 const optionalDnsSubdomain: Rule = (value) =>
   value === '' || DNS_SUBDOMAIN.test(value) ? undefined : 'must be empty or a DNS subdomain';
 
@@ -61,6 +67,10 @@ export const CONFIG_KEYS: Record<string, { defaultValue: (config: AppConfig) => 
   'quota.defaultMaxCpuPerSession': { defaultValue: () => '2000m', rule: cpu() },
   'quota.defaultMaxMemoryPerSession': { defaultValue: () => '4Gi', rule: memory() },
   'quota.defaultMaxStorage': { defaultValue: () => '100Gi', rule: memory() },
+  'quota.maxTotalSessions': { defaultValue: () => '20', rule: integer(1, 1000) },
+  'limits.connectionsPerSession': { defaultValue: () => '50', rule: integer(1, 1000) },
+  'limits.websocketsPerUser': { defaultValue: () => '20', rule: integer(1, 1000) },
+  'limits.favoritesPerUser': { defaultValue: () => '500', rule: integer(1, 10_000) },
   'storage.homeSize': { defaultValue: () => '50Gi', rule: memory() },
   'storage.className': { defaultValue: () => '', rule: optionalDnsSubdomain },
   'storage.accessMode': { defaultValue: () => 'ReadWriteMany', rule: oneOf('ReadWriteOnce', 'ReadWriteMany') },
@@ -119,6 +129,13 @@ export interface PlatformSettings {
   };
   resources: { defaultMemory: string; defaultCpu: string };
   quota: QuotaDefaults;
+  /** Caps per user and per session that keep abuse bounded (§6.8), whatever a user's quota says. */
+  limits: {
+    maxTotalSessions: number;
+    connectionsPerSession: number;
+    websocketsPerUser: number;
+    favoritesPerUser: number;
+  };
   storage: { homeSize: string; homeSizeMib: number; className: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany' };
   ingress: { enabled: boolean; domain: string; className: string; scheme: 'http' | 'https'; tlsSecretName: string };
 }
@@ -141,6 +158,12 @@ export function platformSettings(v: Record<string, string>): PlatformSettings {
       maxCpuPerSessionMillicores: cpuMillicores(v['quota.defaultMaxCpuPerSession'])!,
       maxMemoryPerSessionMib: memoryMib(v['quota.defaultMaxMemoryPerSession'])!,
       maxStorageMib: memoryMib(v['quota.defaultMaxStorage'])!,
+    },
+    limits: {
+      maxTotalSessions: Number(v['quota.maxTotalSessions']),
+      connectionsPerSession: Number(v['limits.connectionsPerSession']),
+      websocketsPerUser: Number(v['limits.websocketsPerUser']),
+      favoritesPerUser: Number(v['limits.favoritesPerUser']),
     },
     storage: {
       homeSize: v['storage.homeSize'],

@@ -21,6 +21,8 @@ export interface QuotaDemand {
   cpuMillicores: number;
   memoryMib: number;
   homeVolumeMib?: number;
+  /** A new Session resource, which also counts against `quota.maxTotalSessions` (a wake does not). */
+  newSession?: boolean;
 }
 
 /** Defaults, then the user's non-NULL values, then each group value can only lower a limit. */

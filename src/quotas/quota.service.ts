@@ -38,6 +38,13 @@ export interface QuotaSubject {
 
 export const quotaExceeded = (message: string) =>
   new ApiError(403, 'Quota exceeded', message, { code: 'QUOTA_EXCEEDED' });
+const sessionLimitReached = (limit: number) =>
+  new ApiError(
+    403,
+    'Session limit reached',
+    `You already have ${limit} sessions (hibernated ones included), the most allowed; delete one first`,
+    { code: 'QUOTA_EXCEEDED' },
+  );
 const quotaUnavailable = () =>
   new ApiError(503, 'Quota check unavailable', 'The quota check could not be completed; try again shortly', {
     retryAfter: 5,
@@ -181,10 +188,16 @@ export class QuotaService {
         const done = await alreadyDone?.();
         if (done !== undefined) return done;
         writing = false;
-        const [limits, usage] = await Promise.all([
+        const [limits, usage, total] = await Promise.all([
           this.limits(owner.id, manager),
           this.usage(owner.username, { fresh: true }),
+          demand.newSession ? this.countAllSessions(owner.username) : 0,
         ]);
+        const { maxTotalSessions } = this.platformConfig.settings().limits;
+        if (total >= maxTotalSessions) {
+          this.metrics.quotaRejections.inc({ resource: 'sessions' });
+          throw sessionLimitReached(maxTotalSessions);
+        }
         const violation = firstQuotaViolation(limits, usage, demand);
         if (violation) {
           this.metrics.quotaRejections.inc({ resource: quotaResource(violation) });
@@ -197,6 +210,14 @@ export class QuotaService {
       if (writing || (error instanceof ApiError && error.status === 403)) throw error;
       throw quotaUnavailable();
     }
+  }
+
+  /** Session resources of a user in any state (§6.8 `quota.maxTotalSessions`), from the API server. */
+  private async countAllSessions(username: string): Promise<number> {
+    const sessions = await listAll((page) =>
+      this.k8s.sessions.list({ ...page, fieldSelector: `spec.user=${username}` }),
+    );
+    return sessions.filter((session) => !session.metadata.deletionTimestamp).length;
   }
 
   private async listRunningSessions(username: string): Promise<SessionResource[]> {

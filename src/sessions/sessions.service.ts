@@ -101,7 +101,11 @@ export class SessionsService {
 
     let created: SessionResource | undefined;
     try {
-      const demand = { ...resources, homeVolumeMib: persistentHome ? settings.storage.homeSizeMib : undefined };
+      const demand = {
+        ...resources,
+        homeVolumeMib: persistentHome ? settings.storage.homeSizeMib : undefined,
+        newSession: true,
+      };
       created = await this.quotas.runWithinQuota(owner, demand, async (manager) => {
         const session = await this.createResource(manager, owner.username, templateName, (name) => ({
           metadata: {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { PodLogsService } from '../cluster/pod-logs.service.js';
 import { ApiError } from '../common/api-error.js';
 import type { WatchHandle } from '../kubernetes/watch-cache.js';
+import { LogLineSplitter } from './log-lines.js';
 import { CLOSE, type ManagedSocket } from './managed-socket.js';
 import type { WebSocketContext, WebSocketEndpoint } from './websocket-endpoint.js';
 
@@ -29,7 +30,7 @@ function logQuery(query: URLSearchParams): LogQuery {
 
 /**
  * `/api/v1/ws/logs/:namespace/:pod` (api-contract §8.5): follows the pod's log; every line is one
- * frame holding a JSON string. `"Error: …"` then 1011 when the log cannot be opened or breaks,
+ * frame holding a JSON string (a line over 64 KiB, or one that never ends, in 64 KiB pieces). `"Error: …"` then 1011 when the log cannot be opened or breaks,
  * 1000 when it ends. A client that does not keep up is closed with 1013 like every socket.
  */
 @Injectable()
@@ -46,17 +47,15 @@ export class LogsEndpoint implements WebSocketEndpoint {
   }
 
   async open(socket: ManagedSocket, { params, query }: WebSocketContext): Promise<void> {
-    let partial = '';
+    const lines = new LogLineSplitter();
     let handle: WatchHandle | undefined;
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        const lines = (partial + chunk.toString('utf8')).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) socket.send(line);
+        for (const line of lines.push(chunk)) socket.send(line);
         done();
       },
       final(done) {
-        if (partial) socket.send(partial);
+        for (const line of lines.end()) socket.send(line);
         socket.close(CLOSE.normal, 'log ended');
         done();
       },

@@ -5,7 +5,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer } from 'ws';
 import { WebSocketAuthenticator, type WebSocketAdmission } from '../auth/websocket-authenticator.js';
 import { ApiError } from '../common/api-error.js';
+import { runInRequestLane } from '../kubernetes/request-lanes.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { CLOSE, ManagedSocket } from './managed-socket.js';
 import { WEBSOCKET_ENDPOINTS, type WebSocketEndpoint } from './websocket-endpoint.js';
 
@@ -41,6 +43,8 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
     maxPayload: 64 * 1024,
   });
   private readonly sockets = new Set<ManagedSocket>();
+  /** Open sockets plus admitted handshakes, per user id (`limits.websocketsPerUser`). */
+  private readonly socketsPerUser = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -49,6 +53,7 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly settings: WebSocketSettings,
     @Inject(WEBSOCKET_ENDPOINTS) private readonly endpoints: WebSocketEndpoint[],
     private readonly metrics: MetricsService,
+    private readonly platformConfig: PlatformConfigService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -79,35 +84,56 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
     return [...this.sockets].filter((socket) => socket.endpoint === endpoint).length;
   }
 
-  /** One liveness round: terminate sockets that missed two pongs, re-check callers, ping the rest. */
+  /**
+   * One liveness round: terminate sockets that missed two pongs, re-check every caller in one
+   * batch (two queries, however many sockets), close those that no longer qualify, ping the rest.
+   */
   async heartbeatRound(): Promise<void> {
-    await Promise.all(
-      [...this.sockets].map(async (socket) => {
-        if (socket.missedPongs >= 2) return socket.raw.terminate();
-        const endpoint = this.endpoints.find((candidate) => candidate.name === socket.endpoint)!;
-        try {
-          await this.authenticator.recheck(socket.token, endpoint.role);
-        } catch (error) {
-          const reason = policyReason(error);
-          if (reason) return socket.close(CLOSE.policy, reason);
-          // The database is unreachable: keep the socket; the next round checks again.
-        }
-        socket.missedPongs++;
-        socket.raw.ping();
-      }),
-    );
+    const alive: ManagedSocket[] = [];
+    for (const socket of this.sockets) {
+      if (socket.missedPongs >= 2) socket.raw.terminate();
+      else alive.push(socket);
+    }
+    let problems: (Error | undefined)[] = [];
+    try {
+      problems = await this.authenticator.recheckAll(
+        alive.map((socket) => ({ token: socket.token, role: this.endpointOf(socket).role })),
+      );
+    } catch {
+      // The database is unreachable: keep the sockets; the next round checks again.
+    }
+    alive.forEach((socket, i) => {
+      const reason = policyReason(problems[i]);
+      if (reason) return socket.close(CLOSE.policy, reason);
+      socket.missedPongs++;
+      socket.raw.ping();
+    });
+  }
+
+  private endpointOf(socket: ManagedSocket): WebSocketEndpoint {
+    return this.endpoints.find((candidate) => candidate.name === socket.endpoint)!;
   }
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const route = this.match(url.pathname);
+    let release: (() => void) | undefined;
     try {
       if (!route) throw new ApiError(404, 'Not found', `No WebSocket endpoint at ${url.pathname}`);
-      const admission = await this.authenticator.admit(request, route.endpoint.role);
-      const context = { params: route.params, query: url.searchParams, principal: admission.principal, request };
-      await route.endpoint.prepare?.(context);
+      // The handshake answers a waiting client: its Kubernetes calls use the request lane.
+      const { admission, context } = await runInRequestLane(async () => {
+        const admission = await this.authenticator.admit(request, route.endpoint.role);
+        release = this.reserveSocket(admission.principal.id);
+        const context = { params: route.params, query: url.searchParams, principal: admission.principal, request };
+        await route.endpoint.prepare?.(context);
+        return { admission, context };
+      });
       admissions.set(request, admission);
+      let opened = false;
+      // ws drops a handshake whose socket fails without calling back: give the place back then.
+      socket.once('close', () => opened || release?.());
       this.server.handleUpgrade(request, socket, head, (raw) => {
+        opened = true;
         const managed = new ManagedSocket(
           raw,
           admission.principal,
@@ -116,15 +142,43 @@ export class WebSocketHub implements OnApplicationBootstrap, OnApplicationShutdo
           this.settings.maxBufferedBytes,
         );
         this.sockets.add(managed);
-        managed.onClose(() => this.sockets.delete(managed));
+        managed.onClose(() => {
+          this.sockets.delete(managed);
+          release?.();
+        });
         Promise.resolve(route.endpoint.open(managed, context)).catch((error: unknown) => {
           this.logger.warn(`WebSocket ${route.endpoint.name} failed: ${(error as Error).message}`);
           managed.close(CLOSE.internal, 'internal error');
         });
       });
     } catch (error) {
+      release?.();
       this.authenticator.refuse(socket, error);
     }
+  }
+
+  /**
+   * Takes one of the user's `limits.websocketsPerUser` places, or refuses with 429 (§6.8).
+   * Returns the release, which is safe to call more than once.
+   */
+  private reserveSocket(userId: string): () => void {
+    const limit = this.platformConfig.settings().limits.websocketsPerUser;
+    const open = this.socketsPerUser.get(userId) ?? 0;
+    if (open >= limit)
+      throw new ApiError(
+        429,
+        'Too many sockets',
+        `You have ${open} open WebSockets, the most allowed; close one first`,
+      );
+    this.socketsPerUser.set(userId, open + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.socketsPerUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.socketsPerUser.set(userId, left);
+      else this.socketsPerUser.delete(userId);
+    };
   }
 
   private match(pathname: string): { endpoint: WebSocketEndpoint; params: Record<string, string> } | undefined {

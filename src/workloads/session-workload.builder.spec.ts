@@ -22,6 +22,7 @@ function settings(change: (s: PlatformSettings) => void = () => undefined): Plat
       maxMemoryPerSessionMib: 4096,
       maxStorageMib: 102_400,
     },
+    limits: { maxTotalSessions: 20, connectionsPerSession: 50, websocketsPerUser: 20, favoritesPerUser: 500 },
     storage: { homeSize: '50Gi', homeSizeMib: 51_200, className: '', accessMode: 'ReadWriteMany' },
     ingress: { enabled: true, domain: 'streamspace.local', className: '', scheme: 'https', tlsSecretName: '' },
   };

@@ -77,9 +77,30 @@ describe('GET /api/v1/cluster/pods/:namespace/:name/logs (§3.9)', () => {
       error: 'Invalid container',
       message: `Pod '${pod}' has containers: main, sidecar`,
     });
-    for (const query of ['?tailLines=0', '?tailLines=10001', '?follow=maybe', '?sinceSeconds=0', '?timestamps=1']) {
+    for (const query of [
+      '?tailLines=0',
+      '?tailLines=10001',
+      '?follow=maybe',
+      '?sinceSeconds=0',
+      '?timestamps=1',
+      '?limitBytes=0',
+      '?limitBytes=10485761',
+    ]) {
       expect((await logs(query).expect(400)).body).toMatchObject({ error: 'Invalid request' });
     }
+  });
+
+  it('stops a read at limitBytes and says it was cut; a shorter log is sent whole', async () => {
+    appendLogLine(uniqueName('long-enough-to-cut'));
+    const cut = await eventually(() => logs('?limitBytes=8').expect(200));
+    expect(cut.headers['x-log-truncated-at']).toBe('8');
+    const [head, notice] = cut.text.split('\n');
+    expect(Buffer.byteLength(head)).toBe(8);
+    expect(notice).toBe('[log cut at 8 bytes; ask for fewer tailLines or a shorter sinceSeconds]');
+
+    const whole = await logs('?tailLines=1').expect(200);
+    expect(whole.headers['x-log-truncated-at']).toBeUndefined();
+    expect(whole.text).not.toContain('[log cut');
   });
 
   it('follows the log as a chunked stream until the client goes away', async () => {

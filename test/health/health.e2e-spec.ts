@@ -65,7 +65,8 @@ describe('health (api-contract §3.13)', () => {
   it('answers 503 while the API server is stopped and recovers when it is back; liveness stays 200', async () => {
     await plane.stopApiServer();
     try {
-      const response = await request(url).get('/health').expect(503);
+      // A report is reused for up to 2 s, so the outage shows once that has passed.
+      const response = await eventually(() => request(url).get('/health').expect(503));
       expect(response.body.checks.kubernetes).toMatchObject({ status: 'down', error: expect.any(String) });
       expect(response.body.checks.database.status).toBe('up');
       await request(url).get('/api/v1/health').expect(503);
@@ -75,6 +76,23 @@ describe('health (api-contract §3.13)', () => {
     }
     await eventually(() => request(url).get('/health').expect(200));
   }, 60_000);
+
+  it('answers a flood of probes from one check at a time, at most 2 s old', async () => {
+    const expireCachedReport = () => new Promise((resolve) => setTimeout(resolve, 2100));
+    await expireCachedReport();
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        request(url)
+          .get(i % 2 ? '/health' : '/api/v1/health')
+          .expect(200),
+      ),
+    );
+    const timestamps = new Set(answers.map((answer) => answer.body.timestamp as string));
+    expect(timestamps.size).toBe(1);
+    await expireCachedReport();
+    const later = await request(url).get('/health').expect(200);
+    expect(later.body.timestamp).not.toBe([...timestamps][0]);
+  });
 
   it('reports the version on both paths', async () => {
     for (const path of ['/version', '/api/v1/version']) {

@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
 import { UsersService } from '../../src/users/users.service.js';
 import { WebSocketHub } from '../../src/websocket/websocket-hub.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';
@@ -157,6 +159,24 @@ describe('WebSockets (§8)', () => {
     await request(url).post('/api/v1/auth/logout').set('Authorization', carol.bearer).expect(200);
     await app.get(WebSocketHub).heartbeatRound();
     expect(await socket.closed).toEqual({ code: 1008, reason: 'token revoked' });
+  });
+
+  it('re-checks every socket of a ping round with one batch of queries, closing only those that no longer qualify', async () => {
+    const [dave, erin] = await Promise.all([createAccount(app, url), createAccount(app, url)]);
+    const daves = await Promise.all([sessionsSocket(dave), sessionsSocket(dave), sessionsSocket(dave)]);
+    const erins = await Promise.all([sessionsSocket(erin), sessionsSocket(erin)]);
+    await request(url).post('/api/v1/auth/logout').set('Authorization', erin.bearer).expect(200);
+    const db = app.get<DataSource>(getDataSourceToken());
+    const queries = jest.spyOn(db, 'query');
+    try {
+      await app.get(WebSocketHub).heartbeatRound();
+      expect(queries.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      queries.mockRestore();
+    }
+    for (const socket of erins) expect(await socket.closed).toEqual({ code: 1008, reason: 'token revoked' });
+    // Closes go out in the same pass as the pings, so Erin's closes having arrived proves the round is done.
+    for (const socket of daves) expect(await Promise.race([socket.closed, Promise.resolve('open')])).toBe('open');
   });
 
   it('closes sockets with 1001 when the server shuts down', async () => {

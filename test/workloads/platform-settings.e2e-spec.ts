@@ -38,6 +38,7 @@ describe('Session workloads under non-default platform settings', () => {
         maxMemoryPerSessionMib: 4096,
         maxStorageMib: 102_400,
       },
+      limits: { maxTotalSessions: 20, connectionsPerSession: 50, websocketsPerUser: 20, favoritesPerUser: 500 },
       storage: { homeSize: '5Gi', homeSizeMib: 5120, className: '', accessMode: 'ReadWriteOnce' },
       ingress: { enabled: false, domain: 'sessions.example', className: '', scheme: 'https', tlsSecretName: '' },
     };

@@ -13,6 +13,8 @@ export interface PodLogOptions {
   timestamps?: boolean;
   previous?: boolean;
   sinceSeconds?: number;
+  /** Stop after this many bytes (non-follow reads, so one read cannot hold a huge log in memory). */
+  limitBytes?: number;
 }
 
 /** `blocked`: the API server answered 429, a PodDisruptionBudget (or throttling) forbids it now. */
