@@ -51,7 +51,7 @@ export default class NamespaceEnvironment extends TestEnvironment {
     await kubectl(['create', 'namespace', this.namespace]);
     // Workloads run as the default ServiceAccount: do not wait for the controller-manager to make it.
     await kubectl(['create', 'serviceaccount', 'default', '-n', this.namespace]).catch((error: Error) => {
-      if (!/AlreadyExists/.test(error.message)) throw error;
+      if (!/already ?exists/i.test(error.message)) throw error;
     });
   }
 
