@@ -23,7 +23,7 @@ const LAYERS = [
   ['applications'],
   ['sessions'],
   ['activity'],
-  ['connections'],
+  ['connections', 'sharing'],
   ['websocket', 'dashboard', 'health'],
 ];
 const layerZones = LAYERS.flatMap((layer, index) =>

@@ -23,6 +23,7 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { NodesModule } from './nodes/nodes.module.js';
 import { PlatformConfigModule } from './platform-config/platform-config.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { SharingModule } from './sharing/sharing.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebSocketModule } from './websocket/websocket.module.js';
@@ -49,6 +50,7 @@ export class AppModule implements NestModule {
         SessionsModule,
         ActivityModule,
         ConnectionsModule,
+        SharingModule,
         WorkloadsModule,
         CatalogModule,
         ApplicationsModule,

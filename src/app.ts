@@ -34,6 +34,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(Logger));
   app.set('trust proxy', trustProxySetting(config.trustProxy));
   app.disable('x-powered-by');
+  // Every /api/v1 answer is `no-store` (§1.3): hashing each body for an ETag would buy nothing.
+  app.set('etag', false);
 
   const anyOrigin = config.corsAllowedOrigins === '*';
   const origins = new Set(anyOrigin ? [] : config.corsAllowedOrigins);
@@ -103,13 +105,16 @@ export const API_TAGS: ReadonlyArray<readonly [name: string, description: string
   ['health', 'Liveness, readiness and version'],
 ];
 
+/** The document is built on the first request for it: scanning every route costs start-up time. */
 function setUpSwagger(app: NestExpressApplication): void {
-  const builder = new DocumentBuilder()
-    .setTitle('StreamSpace API')
-    .setDescription('Streamed desktop and browser sessions on Kubernetes. Wire contract v1.')
-    .setVersion(app.get(HealthService).version().version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  for (const [name, description] of API_TAGS) builder.addTag(name, description);
-  const document = SwaggerModule.createDocument(app, builder.build());
+  const document = () => {
+    const builder = new DocumentBuilder()
+      .setTitle('StreamSpace API')
+      .setDescription('Streamed desktop and browser sessions on Kubernetes. Wire contract v1.')
+      .setVersion(app.get(HealthService).version().version)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    for (const [name, description] of API_TAGS) builder.addTag(name, description);
+    return SwaggerModule.createDocument(app, builder.build());
+  };
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 }

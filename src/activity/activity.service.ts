@@ -31,7 +31,7 @@ export class ActivityService {
    * for a missed heartbeat is re-opened (a laptop that slept keeps working); other closes stay.
    */
   async heartbeat(caller: Principal, name: string, connectionId: string | undefined) {
-    const session = await this.sessions.findVisible(caller, name);
+    const session = await this.sessions.findVisible(caller, name, 'view');
     if (session.spec.state !== 'running')
       throw new ApiError(
         409,
@@ -54,7 +54,7 @@ export class ActivityService {
         this.changes.notify(session.spec.user);
       }
     }
-    const lastActivity = await this.recorder.record(name);
+    const lastActivity = await this.recorder.heartbeat(name);
     return {
       status: 'ok',
       sessionId: name,
@@ -64,7 +64,7 @@ export class ActivityService {
   }
 
   async status(caller: Principal, name: string): Promise<ActivityStatusView> {
-    const session = await this.sessions.findVisible(caller, name);
+    const session = await this.sessions.findVisible(caller, name, 'view');
     const now = this.clock.now();
     const [row] = await this.db.query<{ lastActivity: Date; startedAt: Date | null; live: number }[]>(
       `SELECT s.last_activity AS "lastActivity", s.started_at AS "startedAt",

@@ -5,6 +5,7 @@ import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { MfaController } from './mfa.controller.js';
 import { Authenticator } from './authenticator.js';
 import { LoginThrottle } from './login-throttle.js';
 import { RevokedTokenEntity } from './revoked-token.entity.js';
@@ -15,7 +16,7 @@ import { WebSocketAuthenticator } from './websocket-authenticator.js';
 /** Identity for every route: the global AuthGuard, tokens, login and setup, WebSocket admission. */
 @Module({
   imports: [TypeOrmModule.forFeature([RevokedTokenEntity]), UsersModule],
-  controllers: [AuthController],
+  controllers: [AuthController, MfaController],
   providers: [
     TokenService,
     Authenticator,

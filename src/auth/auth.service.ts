@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { PasswordHasher } from '../users/password-hasher.js';
+import { PrincipalChanges } from '../users/principal-changes.js';
 import { UserEntity } from '../users/user.entity.js';
 import { toUserView } from '../users/user.view.js';
 import { UsersService } from '../users/users.service.js';
@@ -29,6 +30,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly users: UsersService,
     private readonly throttle: LoginThrottle,
+    private readonly principals: PrincipalChanges,
   ) {}
 
   /**
@@ -93,15 +95,18 @@ export class AuthService {
 
   /** True when this call revoked the token, false when it already was. */
   private async revoke(principal: Principal, reason: RevocationReason): Promise<boolean> {
-    const result = await this.db.manager
-      .createQueryBuilder()
-      .insert()
-      .into(RevokedTokenEntity)
-      .values({ jti: principal.tokenId, userId: principal.id, reason, expiresAt: principal.tokenExpiresAt })
-      .orIgnore()
-      .returning('jti')
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+    return this.db.transaction(async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(RevokedTokenEntity)
+        .values({ jti: principal.tokenId, userId: principal.id, reason, expiresAt: principal.tokenExpiresAt })
+        .orIgnore()
+        .returning('jti')
+        .execute();
+      await this.principals.announce(manager, { tokenId: principal.tokenId });
+      return (result.raw as unknown[]).length > 0;
+    });
   }
 
   /** A revoked token past its own expiry is rejected by `exp` anyway; its row can go. */

@@ -49,6 +49,8 @@ export class SetupService implements OnApplicationBootstrap {
           : 'ADMIN_PASSWORD_RESET is set but there is no admin account',
       );
     } else if (adminPassword !== undefined) {
+      // Hashing costs ~100 ms of start-up; once the admin has a password it would be thrown away.
+      if ((await this.status()).hasPassword) return;
       if (await this.setAdminPassword(adminPassword, { onlyIfUnset: true }))
         this.logger.log('Admin password set from ADMIN_PASSWORD');
     } else if ((await this.status()).setupRequired) {

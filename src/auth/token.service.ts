@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ApiError } from '../common/api-error.js';
@@ -26,10 +26,17 @@ export const invalidToken = (reason: string) => new ApiError(401, 'Invalid or ex
 /** HS256 JWTs as api-contract §2.2 describes them. Only signs and verifies; no database. */
 @Injectable()
 export class TokenService {
-  private readonly key: Uint8Array;
+  /** Imported once: handing jose the raw secret would import it again on every sign and verify. */
+  private readonly key: Promise<webcrypto.CryptoKey>;
 
   constructor(config: AppConfig) {
-    this.key = new TextEncoder().encode(config.jwt.secret);
+    this.key = webcrypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(config.jwt.secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
   }
 
   async issue(user: { id: string; username: string; role: Role }): Promise<IssuedToken> {
@@ -44,7 +51,7 @@ export class TokenService {
       .setIssuedAt(issuedAt)
       .setNotBefore(issuedAt)
       .setExpirationTime(expiresAt)
-      .sign(this.key);
+      .sign(await this.key);
     return { token, jti, expiresAt: new Date(expiresAt * 1000) };
   }
 
@@ -52,7 +59,7 @@ export class TokenService {
   async verify(token: string): Promise<VerifiedToken> {
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, this.key, {
+      ({ payload } = await jwtVerify(token, await this.key, {
         algorithms: ['HS256'],
         issuer: TOKEN_ISSUER,
         requiredClaims: ['exp', 'jti', 'sub'],

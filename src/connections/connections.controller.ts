@@ -70,12 +70,4 @@ export class ConnectionsController {
   list(@CurrentUser() caller: Principal, @Param('id') id: string) {
     return this.connections.list(caller, id);
   }
-
-  @Get('collaborators')
-  @Roles('user')
-  @ApiOperation({ summary: 'Session sharing is not offered: always an empty list' })
-  async collaborators(@CurrentUser() caller: Principal, @Param('id') id: string) {
-    await this.connections.list(caller, id);
-    return { collaborators: [], total: 0 };
-  }
 }

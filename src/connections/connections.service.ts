@@ -8,6 +8,7 @@ import { Clock } from '../common/clock.js';
 import { liveConnection } from '../sessions/live-connection.js';
 import { SessionChanges } from '../sessions/session-changes.js';
 import { SessionLifecycle } from '../sessions/session-lifecycle.js';
+import { SessionShares } from '../sessions/session-shares.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { PlatformConfigService } from '../platform-config/platform-config.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -30,6 +31,7 @@ export class ConnectionsService {
     private readonly activity: ActivityRecorder,
     private readonly clock: Clock,
     private readonly changes: SessionChanges,
+    private readonly shares: SessionShares,
     private readonly platformConfig: PlatformConfigService,
   ) {}
 
@@ -40,7 +42,8 @@ export class ConnectionsService {
     requestedUser: string | undefined,
     client: ClientInfo,
   ): Promise<ConnectResponse> {
-    let session = await this.sessions.findVisible(caller, name);
+    const access = await this.sessions.access(caller, name, 'view');
+    let session = access.session;
     const connectionUser = await this.users.actingFor(caller, requestedUser);
     if (session.spec.state === 'terminated')
       throw new ApiError(409, 'Session terminated', 'Set the session to running before connecting');
@@ -69,6 +72,7 @@ export class ConnectionsService {
       return row;
     });
     await this.activity.record(name, { lastConnection: true });
+    if (access.share) await this.shares.markJoined(access.share.id);
     this.changes.notify(session.spec.user);
 
     const url = session.status?.url ?? '';
@@ -102,7 +106,7 @@ export class ConnectionsService {
     name: string,
     connectionId: string,
   ): Promise<{ message: string; activeConnections: number }> {
-    const session = await this.sessions.findVisible(caller, name);
+    const session = await this.sessions.findVisible(caller, name, 'view');
     const now = this.clock.now();
     const result = await this.db.transaction(async (manager) => {
       const [connection] = await manager.query<{ userId: string }[]>(
@@ -132,7 +136,7 @@ export class ConnectionsService {
     caller: Principal,
     name: string,
   ): Promise<{ sessionId: string; connections: ConnectionView[]; total: number }> {
-    await this.sessions.findVisible(caller, name);
+    await this.sessions.findVisible(caller, name, 'view');
     const rows = await this.db.query<
       (Omit<ConnectionView, 'connectedAt' | 'lastHeartbeat'> & { connectedAt: Date; lastHeartbeat: Date })[]
     >(

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './database.options.js';
 import { DatabaseHealthService } from './database-health.service.js';
+import { ChangeNotifications } from './change-notifications.js';
 import { LeaderElection } from './leader-election.js';
 
 @Global()
@@ -13,7 +14,7 @@ import { LeaderElection } from './leader-election.js';
       useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config.database), autoLoadEntities: true }),
     }),
   ],
-  providers: [DatabaseHealthService, LeaderElection],
-  exports: [DatabaseHealthService, LeaderElection],
+  providers: [DatabaseHealthService, LeaderElection, ChangeNotifications],
+  exports: [DatabaseHealthService, LeaderElection, ChangeNotifications],
 })
 export class DatabaseModule {}

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
+import type { ClientConfig } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import type { DatabaseConfig, DbSslMode } from '../config/app-config.js';
@@ -55,5 +56,22 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
     ssl: sslOptions(database.sslMode) as false | TlsOptions,
     // Quota checks hold a connection while they wait for a user's lock, and the leader keeps one.
     extra: { max: 20, connectionTimeoutMillis: 5000 },
+  };
+}
+
+/** A plain pg client on the configured PostgreSQL, for a connection kept outside the pool (LISTEN). */
+export function pgClientConfig(database: Extract<DatabaseConfig, { kind: 'postgres' }>): ClientConfig {
+  return {
+    ...(!('host' in database)
+      ? { connectionString: database.url }
+      : {
+          host: database.host,
+          port: database.port,
+          user: database.user,
+          password: database.password,
+          database: database.name,
+        }),
+    ssl: sslOptions(database.sslMode),
+    connectionTimeoutMillis: 5000,
   };
 }

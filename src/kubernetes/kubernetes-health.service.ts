@@ -14,7 +14,12 @@ export class KubernetesHealthService implements OnApplicationBootstrap {
 
   constructor(private readonly k8s: K8sService) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Reported in the background: `/health` says the same, so `listen` need not wait for it. */
+  onApplicationBootstrap(): void {
+    void this.reportMissingCustomResources();
+  }
+
+  private async reportMissingCustomResources(): Promise<void> {
     const missing = await this.missingCustomResources();
     if (missing === undefined) {
       this.logger.warn('Kubernetes API server not reachable at start-up; watch caches will keep retrying');

@@ -3,7 +3,13 @@ import { Logger } from '@nestjs/common';
 import type { WatchEventType, WatchHandle } from './watch-cache.js';
 import type { StoredObject } from './resources.js';
 import { eventually } from '../../test/support/eventually.js';
-import { type CacheEvent, WatchCache, type WatchCacheTiming, type WatchSource } from './watch-cache.js';
+import {
+  type CacheEvent,
+  WatchCache,
+  type WatchCacheTiming,
+  type WatchSource,
+  withoutWriteBookkeeping,
+} from './watch-cache.js';
 
 type Obj = StoredObject & { data?: string };
 
@@ -178,5 +184,37 @@ describe('WatchCache', () => {
     expect(cache.get('a')).toBeUndefined();
     source.current.send('ADDED', obj('a', '8', 'recreated'));
     expect(cache.get('a')?.data).toBe('recreated');
+  });
+});
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+describe('withoutWriteBookkeeping', () => {
+  it('drops managedFields and the last-applied annotation, keeping every other annotation', () => {
+    const object = {
+      metadata: {
+        name: 'a',
+        resourceVersion: '7',
+        managedFields: [{ manager: 'kubectl' }],
+        annotations: { [LAST_APPLIED]: '{"big":"copy"}', keep: 'me' },
+      },
+      spec: { user: 'alice' },
+    };
+    expect(withoutWriteBookkeeping(object)).toEqual({
+      metadata: { name: 'a', resourceVersion: '7', annotations: { keep: 'me' } },
+      spec: { user: 'alice' },
+    });
+    expect(object.metadata.managedFields).toHaveLength(1);
+  });
+
+  it('leaves no empty annotations behind and returns untouched objects as they are', () => {
+    expect(withoutWriteBookkeeping({ metadata: { name: 'a', annotations: { [LAST_APPLIED]: '{}' } } })).toEqual({
+      metadata: { name: 'a' },
+    });
+    const plain = { metadata: { name: 'b', annotations: { keep: 'me' } } };
+    expect(withoutWriteBookkeeping(plain)).toBe(plain);
+    expect(withoutWriteBookkeeping({ metadata: { name: 'c', managedFields: [] } })).toEqual({
+      metadata: { name: 'c' },
+    });
   });
 });

@@ -55,6 +55,24 @@ function isNewer(candidate: string | undefined, current: string | undefined): bo
   return candidate !== current;
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The object less `managedFields` and kubectl's last-applied copy: often most of its bytes, and
+ * nothing reads them from a cache (read-modify-replace writes start from a fresh GET).
+ */
+export function withoutWriteBookkeeping<T extends StoredObject>(object: T): T {
+  const { managedFields, annotations, ...metadata } = object.metadata as T['metadata'] & {
+    managedFields?: unknown;
+    annotations?: Record<string, string>;
+  };
+  const lastApplied = annotations !== undefined && LAST_APPLIED in annotations;
+  if (managedFields === undefined && !lastApplied) return object;
+  if (!lastApplied) return { ...object, metadata: { ...metadata, ...(annotations && { annotations }) } };
+  const { [LAST_APPLIED]: _dropped, ...kept } = annotations;
+  return { ...object, metadata: Object.keys(kept).length > 0 ? { ...metadata, annotations: kept } : metadata };
+}
+
 /**
  * An in-memory copy of one Kubernetes collection, kept current by list + watch: resumes from the
  * last resourceVersion, relists on 410 Gone and periodically, restarts with back-off after any
@@ -251,7 +269,8 @@ export class WatchCache<T extends StoredObject> {
     this.put(object);
   }
 
-  private put(object: T): void {
+  private put(received: T): void {
+    const object = withoutWriteBookkeeping(received);
     const name = object.metadata.name;
     const cached = this.objects.get(name);
     if (cached && !isNewer(object.metadata.resourceVersion, cached.metadata.resourceVersion)) return;

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type ConnectionCloseReason = 'client' | 'timeout' | 'session_stopped' | 'session_deleted';
+export type ConnectionCloseReason = 'client' | 'timeout' | 'session_stopped' | 'session_deleted' | 'share_revoked';
 
 /**
  * A row of `connections` (§4.5, §6.4). Owned here with `sessions`: the lifecycle closes a

@@ -12,6 +12,7 @@ import { QuotaService } from '../quotas/quota.service.js';
 import { UsersService } from '../users/users.service.js';
 import { type ConnectionCloseReason } from './connection.entity.js';
 import { SessionRecordEntity } from './session-record.entity.js';
+import { SessionShares } from './session-shares.js';
 
 /** Why `spec.state` last changed (§5.2); the reconciler words it into `status.message`. */
 export type StateReason = 'user' | 'admin' | 'connect' | 'idle' | 'disconnected' | 'maxDuration';
@@ -32,6 +33,7 @@ export class SessionLifecycle {
     private readonly platformConfig: PlatformConfigService,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly shares: SessionShares,
   ) {}
 
   /**
@@ -77,6 +79,23 @@ export class SessionLifecycle {
     if (state === 'hibernated') this.metrics.hibernations.inc({ reason });
     await this.closeConnections(manager, [name], 'session_stopped');
     return stopped;
+  }
+
+  /**
+   * Sessions whose resource is gone or going (REST delete, the projection's deletion events): the
+   * row stays as history and is never listed again; connections close; shares and invitations go.
+   */
+  async markDeleted(names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    const now = this.clock.now();
+    await this.db.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE sessions SET deleted_at = $2, updated_at = $2 WHERE name = ANY($1) AND deleted_at IS NULL`,
+        [names, now],
+      );
+      await this.closeConnections(manager, names, 'session_deleted');
+      await this.shares.forget(manager, names);
+    });
   }
 
   async closeConnections(manager: EntityManager, names: string[], reason: ConnectionCloseReason): Promise<void> {

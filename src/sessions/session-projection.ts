@@ -13,7 +13,7 @@ import { isUuid } from '../common/uuid.js';
 /**
  * Mirrors Session resources into the `sessions` table (api-contract §6.2) on the leader: spec
  * copies, phase, url, pod name and uid on every change; `deleted_at` and closed connections on
- * deletion. API-owned columns (activity, connections, started_at) are never taken from the
+ * deletion (and shares go, §3.17). API-owned columns (activity, connections, started_at) are never taken from the
  * resource, except that a change to `running` made elsewhere (kubectl) restarts the clock.
  */
 @Injectable()
@@ -35,7 +35,7 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
     this.unsubscribe.push(
       this.cache.subscribe((event) => {
         if (!this.leader.isLeader) return;
-        if (event.type === 'deleted') this.enqueue(() => this.markDeleted([event.object.metadata.name]));
+        if (event.type === 'deleted') this.enqueue(() => this.lifecycle.markDeleted([event.object.metadata.name]));
         else this.enqueue(() => this.upsert(event.object));
       }),
       this.leader.onChange((leader) => {
@@ -57,7 +57,7 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
       `SELECT name FROM sessions WHERE deleted_at IS NULL AND NOT (name = ANY($1))`,
       [live],
     );
-    await this.markDeleted(gone.map((row) => row.name));
+    await this.lifecycle.markDeleted(gone.map((row) => row.name));
   }
 
   /** Settles once every queued write is done (tests wait on it). */
@@ -111,17 +111,5 @@ export class SessionProjection implements OnApplicationBootstrap, OnApplicationS
                               THEN greatest(s.last_activity, EXCLUDED.last_activity) ELSE s.last_activity END`,
       [...Object.values(values), metadata.labels?.[APPLICATION_LABEL] ?? '', this.clock.now()],
     );
-  }
-
-  private async markDeleted(names: string[]): Promise<void> {
-    if (names.length === 0) return;
-    const now = this.clock.now();
-    await this.db.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE sessions SET deleted_at = $2, updated_at = $2 WHERE name = ANY($1) AND deleted_at IS NULL`,
-        [names, now],
-      );
-      await this.lifecycle.closeConnections(manager, names, 'session_deleted');
-    });
   }
 }

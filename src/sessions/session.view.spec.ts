@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { SessionResource } from '../kubernetes/resources.js';
-import { toSessionView } from './session.view.js';
+import { SessionJson, toSessionView } from './session.view.js';
 
 const session: SessionResource = {
   apiVersion: 'stream.space/v1alpha1',
@@ -92,5 +92,52 @@ describe('toSessionView', () => {
       ],
     });
     expect(view.idleDuration).toBe(60);
+  });
+});
+
+describe('SessionJson', () => {
+  const now = new Date('2025-11-20T10:45:00.000Z');
+  const detailed: SessionResource = {
+    ...session,
+    metadata: {
+      ...session.metadata,
+      labels: { 'streamspace.io/application': '4f9c2a7e-0000-4000-8000-000000000001' },
+    },
+    spec: {
+      ...session.spec,
+      state: 'hibernated',
+      persistentHome: false,
+      idleTimeout: '1h',
+      maxSessionDuration: '2h',
+      tags: ['dev', 'quote " and \\ backslash', 'ünïcode ✓'],
+      resources: { limits: { cpu: '2', memory: '4Gi' } },
+    },
+    status: {
+      phase: 'Running',
+      url: 'http://alice.streamspace.local/',
+      podName: 'alice-firefox-1a2b3c4d-abc',
+      lastActivity: '2025-11-20T10:30:00Z',
+      message: 'line\nbreak',
+      conditions: [
+        { type: 'WorkloadReady', status: 'True', lastTransitionTime: '2025-11-20T10:01:00Z' },
+        { type: 'HomeVolumeReady', status: 'False', reason: 'Pending', message: 'waiting' },
+      ],
+    },
+  };
+
+  it('renders exactly the bytes of JSON.stringify(toSessionView(…)), with and without activity', () => {
+    for (const resource of [session, detailed])
+      for (const activity of [
+        undefined,
+        { lastActivity: new Date('2025-11-20T10:44:59.500Z'), activeConnections: 3 },
+        { lastActivity: new Date('2025-11-20T09:00:00.000Z'), activeConnections: 0 },
+      ])
+        expect(SessionJson.of(resource)!.render(activity, now)).toBe(
+          JSON.stringify(toSessionView(resource, activity, now)),
+        );
+  });
+
+  it('is not made for a resource without a creation time (its createdAt is the current time)', () => {
+    expect(SessionJson.of({ ...session, metadata: { name: 'x' } })).toBeUndefined();
   });
 });

@@ -55,13 +55,18 @@ export interface SessionActivity {
 const iso = (value: string | Date | undefined | null) => (value ? new Date(value).toISOString() : null);
 
 export function toSessionView(session: SessionResource, activity: SessionActivity | undefined, now: Date): SessionView {
+  return { ...resourceFields(session, now), ...activityFields(session, activity, now) };
+}
+
+type ActivityFields = Pick<
+  SessionView,
+  'activeConnections' | 'lastActivity' | 'idleDuration' | 'idleThreshold' | 'isIdle' | 'isActive'
+>;
+
+/** The view up to `createdAt`: what only a change of the resource changes. */
+function resourceFields(session: SessionResource, now: Date): Omit<SessionView, keyof ActivityFields> {
   const { spec, metadata } = session;
   const status = session.status ?? {};
-  const idleTimeout = spec.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
-  // A session no row describes yet (made by another tool, not projected): its own clock or its age.
-  const lastActivity = activity?.lastActivity ?? new Date(status.lastActivity ?? metadata.creationTimestamp ?? now);
-  const idleDuration = Math.max(0, Math.floor((now.getTime() - lastActivity.getTime()) / 1000));
-  const idleThreshold = durationSeconds(idleTimeout) ?? 0;
   const requested = { ...spec.resources?.limits, ...spec.resources?.requests };
   return {
     name: metadata.name,
@@ -71,7 +76,7 @@ export function toSessionView(session: SessionResource, activity: SessionActivit
     applicationId: metadata.labels?.[APPLICATION_LABEL] ?? null,
     state: spec.state,
     persistentHome: spec.persistentHome ?? true,
-    idleTimeout,
+    idleTimeout: spec.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
     maxSessionDuration: spec.maxSessionDuration ?? DEFAULT_MAX_DURATION,
     tags: spec.tags ?? [],
     resources: { memory: String(requested.memory ?? ''), cpu: String(requested.cpu ?? '') },
@@ -90,6 +95,18 @@ export function toSessionView(session: SessionResource, activity: SessionActivit
       })),
     },
     createdAt: iso(metadata.creationTimestamp) ?? now.toISOString(),
+  };
+}
+
+/** The view from `activeConnections` on: what moves with the clock and the database. */
+function activityFields(session: SessionResource, activity: SessionActivity | undefined, now: Date): ActivityFields {
+  const { spec, metadata } = session;
+  const status = session.status ?? {};
+  // A session no row describes yet (made by another tool, not projected): its own clock or its age.
+  const lastActivity = activity?.lastActivity ?? new Date(status.lastActivity ?? metadata.creationTimestamp ?? now);
+  const idleDuration = Math.max(0, Math.floor((now.getTime() - lastActivity.getTime()) / 1000));
+  const idleThreshold = durationSeconds(spec.idleTimeout ?? DEFAULT_IDLE_TIMEOUT) ?? 0;
+  return {
     activeConnections: activity?.activeConnections ?? 0,
     lastActivity: lastActivity.toISOString(),
     idleDuration,
@@ -97,4 +114,27 @@ export function toSessionView(session: SessionResource, activity: SessionActivit
     isIdle: idleDuration >= idleThreshold,
     isActive: idleDuration < idleThreshold,
   };
+}
+
+/**
+ * A session's view as JSON, from its resource part serialised once (`SessionJson.of`) and its
+ * activity part serialised per request: exactly the bytes of `JSON.stringify(toSessionView(…))`.
+ */
+export class SessionJson {
+  private constructor(
+    readonly session: SessionResource,
+    /** `{"name":…,"createdAt":"…"` without the closing brace. */
+    private readonly resourcePart: string,
+  ) {}
+
+  /** Undefined for a resource without a creation time (its `createdAt` would be "now"). */
+  static of(session: SessionResource): SessionJson | undefined {
+    if (!session.metadata.creationTimestamp) return undefined;
+    const json = JSON.stringify(resourceFields(session, new Date(0)));
+    return new SessionJson(session, json.slice(0, -1));
+  }
+
+  render(activity: SessionActivity | undefined, now: Date): string {
+    return `${this.resourcePart},${JSON.stringify(activityFields(this.session, activity, now)).slice(1)}`;
+  }
 }

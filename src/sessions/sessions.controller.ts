@@ -1,5 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { Principal } from '../common/principal.js';
 import { CurrentUser, Roles } from '../common/roles.decorator.js';
 import { CreateSessionDto, ListSessionsQuery, UpdateSessionStateDto, UpdateSessionTagsDto } from './session.dto.js';
@@ -15,8 +24,22 @@ export class SessionsController {
   @Get()
   @Roles('user')
   @ApiOperation({ summary: 'Sessions the caller may see, newest first (operators: all, or ?user=)' })
-  list(@CurrentUser() caller: Principal, @Query() query: ListSessionsQuery) {
-    return this.sessions.list(caller, query);
+  @ApiOkResponse({
+    schema: {
+      properties: {
+        sessions: { type: 'array', items: { $ref: getSchemaPath(SessionView) } },
+        total: { type: 'number' },
+      },
+    },
+  })
+  async list(
+    @CurrentUser() caller: Principal,
+    @Query() query: ListSessionsQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
+    const json = await this.sessions.listJson(caller, query);
+    response.type('application/json');
+    return json;
   }
 
   @Post()

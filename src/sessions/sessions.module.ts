@@ -9,9 +9,11 @@ import { SessionProjection } from './session-projection.js';
 import { ConnectionEntity } from './connection.entity.js';
 import { SessionRecordEntity } from './session-record.entity.js';
 import { SessionsController } from './sessions.controller.js';
+import { SessionListIndex } from './session-list-index.js';
+import { SessionShares } from './session-shares.js';
 import { SessionsService } from './sessions.service.js';
 
-/** Sessions: REST routes of api-contract §3.3 and the sessions table projection. */
+/** Sessions: REST routes of api-contract §3.3, the sessions table projection and the one access rule (§2.4, §3.17). */
 @Module({
   imports: [
     TypeOrmModule.forFeature([SessionRecordEntity, ConnectionEntity]),
@@ -20,7 +22,7 @@ import { SessionsService } from './sessions.service.js';
     ApplicationsModule,
   ],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionLifecycle, SessionProjection, SessionChanges],
-  exports: [SessionsService, SessionLifecycle, SessionChanges],
+  providers: [SessionsService, SessionLifecycle, SessionProjection, SessionChanges, SessionListIndex, SessionShares],
+  exports: [SessionsService, SessionLifecycle, SessionChanges, SessionShares],
 })
 export class SessionsModule {}

@@ -22,16 +22,25 @@ import { UsersService } from '../users/users.service.js';
 import { type CreateSessionDto, type ListSessionsQuery, tagsFromQuery } from './session.dto.js';
 import { newSessionName } from './session-names.js';
 import { SessionLifecycle } from './session-lifecycle.js';
+import { newestFirst, SessionListIndex } from './session-list-index.js';
 import { liveConnection } from './live-connection.js';
 import { Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { SessionRecordEntity } from './session-record.entity.js';
+import { type ShareGrant, SessionShares } from './session-shares.js';
+import { beyondShare, type SessionNeed, shareAllows } from './share-rules.js';
 import { type SessionActivity, type SessionView, toSessionView } from './session.view.js';
 
 const NAME_ATTEMPTS = 3;
 
 export const sessionNotFound = (name: string) => new ApiError(404, 'Session not found', `No session named '${name}'`);
 const invalidResource = (message: string) => new ApiError(400, 'Invalid resource request', message);
+
+/** The caller's way to a session: their own (or an operator's) when `share` is undefined. */
+export interface SessionAccess {
+  session: SessionResource;
+  share: ShareGrant | undefined;
+}
 
 /** Resources resolved per field (§3.3 steps 4–5): as written, and as integers for the quota. */
 interface ResolvedResources {
@@ -51,6 +60,7 @@ export class SessionsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly k8s: K8sService,
     private readonly cache: SessionCache,
+    private readonly index: SessionListIndex,
     private readonly quotas: QuotaService,
     private readonly users: UsersService,
     private readonly platformConfig: PlatformConfigService,
@@ -58,11 +68,27 @@ export class SessionsService {
     private readonly lifecycle: SessionLifecycle,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly shares: SessionShares,
   ) {}
 
-  async list(caller: Principal, query: ListSessionsQuery): Promise<{ sessions: SessionView[]; total: number }> {
-    const sessions = await this.listOf(this.users.listFilterFor(caller, query.user));
-    return { sessions, total: sessions.length };
+  /**
+   * GET /sessions as JSON text: `{"sessions":[…],"total":n}`, the bytes JSON.stringify would give,
+   * joined from each session's JSON made once per change of its resource.
+   */
+  async listJson(caller: Principal, query: ListSessionsQuery): Promise<string> {
+    const owner = this.users.listFilterFor(caller, query.user);
+    if (!this.index.isSynced) {
+      const sessions = await this.listOf(owner);
+      return JSON.stringify({ sessions, total: sessions.length });
+    }
+    const listed = this.index.jsonOf(owner);
+    const activity = await this.activityOf(listed.map(({ session }) => session.metadata.name));
+    const now = this.clock.now();
+    const parts = listed.map(({ session, json }) => {
+      const recorded = activity.get(session.metadata.name);
+      return json ? json.render(recorded, now) : JSON.stringify(toSessionView(session, recorded, now));
+    });
+    return `{"sessions":[${parts.join(',')}],"total":${parts.length}}`;
   }
 
   /** Every session of `owner`, or every session when undefined (what an operator sees), newest first. */
@@ -85,7 +111,7 @@ export class SessionsService {
   }
 
   async get(caller: Principal, name: string): Promise<SessionView> {
-    return this.view(await this.findVisible(caller, name));
+    return this.view(await this.findVisible(caller, name, 'view'));
   }
 
   /** POST /sessions, step by step as §3.3 lists them. */
@@ -152,13 +178,13 @@ export class SessionsService {
 
   /** PATCH /sessions/:id {state} (§3.3, transitions of §6.1). */
   async setState(caller: Principal, name: string, state: SessionState): Promise<SessionView> {
-    const session = await this.findVisible(caller, name);
+    const { session, share } = await this.access(caller, name, 'control');
     const current = session.spec.state;
     if (state === current) return this.view(session);
     if (current === 'terminated' && state === 'hibernated')
       throw new ApiError(409, 'Invalid state transition', 'A terminated session can only be set to running');
 
-    const reason = caller.username === session.spec.user ? 'user' : 'admin';
+    const reason = caller.username === session.spec.user || share ? 'user' : 'admin';
     const updated =
       state === 'running'
         ? (await this.lifecycle.start(session, reason)).session
@@ -167,59 +193,72 @@ export class SessionsService {
   }
 
   async delete(caller: Principal, name: string): Promise<{ name: string; message: string }> {
-    await this.findVisible(caller, name);
+    await this.findVisible(caller, name, 'manage');
     try {
       await this.k8s.sessions.delete(name);
     } catch (error) {
       if (error instanceof KubernetesNotFoundError) throw sessionNotFound(name);
       throw error;
     }
-    await this.lifecycle.closeConnections(this.db.manager, [name], 'session_deleted');
-    await this.db.manager
-      .createQueryBuilder()
-      .update(SessionRecordEntity)
-      .set({ deletedAt: this.clock.now(), updatedAt: this.clock.now() })
-      .where('name = :name AND deleted_at IS NULL', { name })
-      .execute();
+    await this.lifecycle.markDeleted([name]);
     return { name, message: 'Session deletion requested' };
   }
 
   async setTags(caller: Principal, name: string, tags: string[]): Promise<SessionView> {
-    await this.findVisible(caller, name);
+    await this.findVisible(caller, name, 'manage');
     const updated = await this.k8s.sessions.patch(name, { spec: { tags } });
     await this.db.manager.update(SessionRecordEntity, { name }, { tags, updatedAt: this.clock.now() });
     return this.view(updated);
   }
 
-  /** The session, if the caller may see it (§2.4); otherwise exactly as if it did not exist. */
-  async findVisible(caller: Principal, name: string): Promise<SessionResource> {
+  /** The session, if the caller may do what `need` says with it; see `access`. */
+  async findVisible(caller: Principal, name: string, need: SessionNeed): Promise<SessionResource> {
+    return (await this.access(caller, name, need)).session;
+  }
+
+  /**
+   * The one access rule for a session (§2.4, §3.17), used by every route on it: the owner,
+   * operators and admins may do anything; another user only what an unexpired share grants
+   * (beyond it: 403); anyone else gets 404, exactly as if the session did not exist. The share is
+   * read only for callers who are not the owner, so the owner's path costs what it always did.
+   */
+  async access(caller: Principal, name: string, need: SessionNeed): Promise<SessionAccess> {
     const session = this.cache.isSynced ? this.cache.get(name) : await unlessNotFound(this.k8s.sessions.get(name));
-    if (!session || !mayActOn(caller, session.spec.user)) throw sessionNotFound(name);
-    return session;
+    if (!session) throw sessionNotFound(name);
+    if (mayActOn(caller, session.spec.user)) return { session, share: undefined };
+    const share = await this.shares.grantOf(name, caller.id);
+    if (!share) throw sessionNotFound(name);
+    if (!shareAllows(share.level, need)) throw beyondShare();
+    return { session, share };
   }
 
   /** `owner`'s sessions, or all of them, newest first (callers resolved `owner` with listFilterFor). */
   private async sessionsOf(owner: string | undefined): Promise<SessionResource[]> {
-    const all = this.cache.isSynced ? this.cache.list() : await listAll((page) => this.k8s.sessions.list(page));
-    return newestFirst(owner === undefined ? all : all.filter((s) => s.spec.user === owner));
+    if (this.index.isSynced) return [...this.index.sessionsOf(owner)];
+    const all = await listAll((page) => this.k8s.sessions.list(page));
+    return (owner === undefined ? all : all.filter((s) => s.spec.user === owner)).sort(newestFirst);
   }
 
   async view(session: SessionResource): Promise<SessionView> {
     return (await this.views([session]))[0];
   }
 
-  /** One query for the activity clock and live connection count of every listed session. */
   private async views(sessions: SessionResource[]): Promise<SessionView[]> {
-    if (sessions.length === 0) return [];
+    const activity = await this.activityOf(sessions.map((s) => s.metadata.name));
+    const now = this.clock.now();
+    return sessions.map((session) => toSessionView(session, activity.get(session.metadata.name), now));
+  }
+
+  /** One query for the activity clock and live connection count of every listed session. */
+  private async activityOf(names: string[]): Promise<Map<string, SessionActivity>> {
+    if (names.length === 0) return new Map();
     const rows = await this.db.query<(SessionActivity & { name: string })[]>(
       `SELECT s.name, s.last_activity AS "lastActivity",
               (SELECT count(*)::int FROM connections c WHERE c.session_name = s.name AND ${liveConnection('$2')}) AS "activeConnections"
          FROM sessions s WHERE s.name = ANY($1)`,
-      [sessions.map((s) => s.metadata.name), this.clock.now()],
+      [names, this.clock.now()],
     );
-    const activity = new Map(rows.map((row) => [row.name, { ...row, lastActivity: new Date(row.lastActivity) }]));
-    const now = this.clock.now();
-    return sessions.map((session) => toSessionView(session, activity.get(session.metadata.name), now));
+    return new Map(rows.map((row) => [row.name, { ...row, lastActivity: new Date(row.lastActivity) }]));
   }
 
   /** Step 3: a fresh read of the Template. */
@@ -319,10 +358,3 @@ export class SessionsService {
       .execute();
   }
 }
-
-const newestFirst = (sessions: SessionResource[]) =>
-  sessions.sort(
-    (a, b) =>
-      Date.parse(String(b.metadata.creationTimestamp)) - Date.parse(String(a.metadata.creationTimestamp)) ||
-      a.metadata.name.localeCompare(b.metadata.name),
-  );

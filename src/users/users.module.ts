@@ -8,6 +8,7 @@ import { GroupEntity, GroupMembershipEntity } from './group.entity.js';
 import { GroupsController } from './groups.controller.js';
 import { GroupsService } from './groups.service.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PrincipalChanges } from './principal-changes.js';
 import { UserEntity } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
@@ -15,7 +16,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, GroupEntity, GroupMembershipEntity, FavoriteEntity]), QuotasModule],
   controllers: [UsersController, GroupsController, FavoritesController],
-  providers: [UsersService, GroupsService, FavoritesService, PasswordHasher],
-  exports: [UsersService, PasswordHasher],
+  providers: [UsersService, GroupsService, FavoritesService, PasswordHasher, PrincipalChanges],
+  exports: [UsersService, PasswordHasher, PrincipalChanges],
 })
 export class UsersModule {}

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { passwordProblem } from '../common/password-policy.js';
 import { hasRole, type Principal, type Role } from '../common/principal.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PrincipalChanges } from './principal-changes.js';
 import { ApiError } from '../common/api-error.js';
 import { uniqueViolation } from '../database/postgres-errors.js';
 import { K8sService } from '../kubernetes/k8s.service.js';
@@ -58,6 +59,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly quotas: QuotaService,
     private readonly k8s: K8sService,
+    private readonly principals: PrincipalChanges,
   ) {}
 
   findById(id: string): Promise<UserEntity | null> {
@@ -169,6 +171,7 @@ export class UsersService {
           ...(passwordHash !== undefined && { passwordHash }),
           updatedAt: new Date(),
         });
+        await this.principals.announce(manager, { userId: user.id });
       });
     } catch (error) {
       throw accountConflict(error);
@@ -185,6 +188,7 @@ export class UsersService {
       // Sessions first: if Kubernetes fails, the account is still there to retry with.
       await this.deleteSessionsOf(user.username);
       await manager.delete(UserEntity, user.id);
+      await this.principals.announce(manager, { userId: user.id });
     });
   }
 

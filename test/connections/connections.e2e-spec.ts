@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { ConnectionTracker } from '../../src/connections/connection-tracker.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
+import { eventually } from '../support/eventually.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';
 import { controllableClock, createTemplate, launchSession } from '../support/sessions.js';
 import { startTestApp } from '../support/test-app.js';
@@ -203,8 +204,11 @@ describe('connections, heartbeats and the connection tracker (§3.3, §3.4, §6.
     } finally {
       statusPatches.mockRestore();
     }
-    const resource = await k8s.sessions.get(name);
-    expect(Date.parse(resource.status!.lastActivity!)).toBe(new Date((await sessionRow(name)).last_activity).getTime());
+    // The patch runs after the answer, off the request path.
+    const recorded = new Date((await sessionRow(name)).last_activity).getTime();
+    await eventually(async () =>
+      expect(Date.parse((await k8s.sessions.get(name)).status!.lastActivity!)).toBe(recorded),
+    );
   });
 
   it('times out silent connections, re-opens them on the next heartbeat, and hibernates after the disconnect delay', async () => {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +46,20 @@ describe('K8sService against a real API server', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
+  it('keeps its TLS connection to the API server alive between requests', async () => {
+    const requests: ClientRequest[] = [];
+    const onRequest = (message: unknown) => requests.push((message as { request: ClientRequest }).request);
+    diagnostics.subscribe('http.client.request.start', onRequest);
+    try {
+      for (let i = 0; i < 5; i++) await k8s.sessions.list({ limit: 1 });
+    } finally {
+      diagnostics.unsubscribe('http.client.request.start', onRequest);
+    }
+    // The caches' watches go out on their own sockets meanwhile: only these lists count.
+    const lists = requests.filter((request) => /\/sessions\?limit=1$/.test(request.path));
+    expect(lists).toHaveLength(5);
+    expect(lists.slice(1).map((request) => request.reusedSocket)).toEqual([true, true, true, true]);
+  });
   it('creates, reads, lists, patches and deletes Sessions', async () => {
     const name = unique('alice-firefox');
     const created = await k8s.sessions.create(sessionManifest(name, 'alice', { tags: ['work'] }));
