@@ -94,6 +94,7 @@ export const API_TAGS: ReadonlyArray<readonly [name: string, description: string
   ['templates', 'What can be launched'],
   ['catalog', 'Applications available to install'],
   ['applications', 'Installed applications and who may use them'],
+  ['sharing', 'Sessions shared with you and by you'],
   ['preferences', 'Favourite templates'],
   ['users', 'Your account; user administration'],
   ['dashboard', 'Figures for you and for admins'],

@@ -85,6 +85,7 @@ describe('HTTP conventions (api-contract §1)', () => {
       'templates',
       'catalog',
       'applications',
+      'sharing',
       'preferences',
       'users',
       'dashboard',
