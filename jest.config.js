@@ -29,6 +29,8 @@ export default {
       displayName: 'integration',
       // Real API servers and databases: hooks start clusters and apps (testTimeout is global-only).
       setupFilesAfterEnv: ['<rootDir>/test/setup/integration-timeout.ts'],
+      // Each file in a namespace of its own (NAMESPACE), deleted when the file is done.
+      testEnvironment: '<rootDir>/test/setup/namespace-environment.ts',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

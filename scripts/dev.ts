@@ -22,19 +22,34 @@ if (!env.KUBECONFIG && !inCluster) {
   process.exit(1);
 }
 
+// Own process group, so that a Ctrl-C reaches the server once, from us: the terminal and npm both
+// signal this process, and a second signal would cut the server's drain short.
 const server: ChildProcess = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
   env,
   stdio: 'inherit',
+  detached: true,
 });
+// Backstop if this process ends some other way (the server is not in our process group).
+process.on('exit', () => server.kill('SIGKILL'));
 
 let stopping = false;
 const stop = async (code: number) => {
   if (stopping) return;
   stopping = true;
-  await cluster?.stop();
+  if (cluster) {
+    await cluster.stop();
+    log('local cluster stopped');
+  }
   process.exit(code);
 };
 server.on('exit', (code) => void stop(code ?? 0));
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.kill(signal));
+
+let signalled = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (signalled) return;
+    signalled = true;
+    log(`${signal}: stopping the server${cluster ? ', then the local cluster' : ''}`);
+    server.kill('SIGTERM');
+  });
 }

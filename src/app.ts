@@ -92,17 +92,39 @@ function registerRootRoutes(app: NestExpressApplication, config: AppConfig): voi
   });
 }
 
+/**
+ * Swagger UI lists tags in this order: as a user meets them (log in, launch, browse), then what
+ * admins and operators use. Every `@ApiTags` name must be here (a test checks it).
+ */
+export const API_TAGS: ReadonlyArray<readonly [name: string, description: string]> = [
+  ['auth', 'Log in, tokens, first-time setup'],
+  ['sessions', 'Launch, connect to, hibernate and share sessions'],
+  ['templates', 'What can be launched'],
+  ['catalog', 'Applications available to install'],
+  ['applications', 'Installed applications and who may use them'],
+  ['sharing', 'Sessions shared with you and by you'],
+  ['preferences', 'Favourite templates'],
+  ['users', 'Your account; user administration'],
+  ['dashboard', 'Figures for you and for admins'],
+  ['groups', 'Groups and their members'],
+  ['config', 'Platform settings'],
+  ['audit', 'Who changed what, for admins'],
+  ['nodes', 'Cluster nodes: labels, taints, cordon, drain'],
+  ['cluster', 'Kubernetes resources and pod logs'],
+  ['metrics', 'Platform figures'],
+  ['health', 'Liveness, readiness and version'],
+];
+
 /** The document is built on the first request for it: scanning every route costs start-up time. */
 function setUpSwagger(app: NestExpressApplication): void {
-  const document = () =>
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('StreamSpace API')
-        .setDescription('Streamed desktop and browser sessions on Kubernetes. Wire contract v1.')
-        .setVersion(app.get(HealthService).version().version)
-        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-        .build(),
-    );
+  const document = () => {
+    const builder = new DocumentBuilder()
+      .setTitle('StreamSpace API')
+      .setDescription('Streamed desktop and browser sessions on Kubernetes. Wire contract v1.')
+      .setVersion(app.get(HealthService).version().version)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    for (const [name, description] of API_TAGS) builder.addTag(name, description);
+    return SwaggerModule.createDocument(app, builder.build());
+  };
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 }

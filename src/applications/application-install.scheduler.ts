@@ -47,6 +47,11 @@ export class ApplicationInstallScheduler implements OnApplicationBootstrap, OnAp
     );
   }
 
+  /** Resolves once no reconcile is waiting or running (tests: proof that the events were handled). */
+  idle(): Promise<void> {
+    return this.loop.idle();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     for (const stop of this.teardown.splice(0)) stop();
     await this.loop.stop();

@@ -70,6 +70,14 @@ export class ReconcileLoop {
     await this.queue.stop();
   }
 
+  /**
+   * Resolves once no pass is waiting or running (delayed retries aside). Events reach `enqueue`
+   * synchronously from the caches, so after a cache holds an object this proves it was handled.
+   */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
   /** Queues a key at once on the leader; followers rely on the leader's own watches. */
   enqueue(key: string): void {
     if (this.enabled && this.leader.isLeader) this.queue.add(key);

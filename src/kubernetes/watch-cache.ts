@@ -93,6 +93,8 @@ export class WatchCache<T extends StoredObject> {
   private synced = false;
   /** Times the list/watch loop restarted after an error (for metrics and tests). */
   restarts = 0;
+  /** Times a watch was answered 410 Gone (its resourceVersion compacted away) and the cache relisted. */
+  expiries = 0;
   readonly ready: Promise<void>;
   /** Every cache of the process, for the watch-restart metric. */
   static readonly all = new Set<WatchCache<StoredObject>>();
@@ -164,6 +166,7 @@ export class WatchCache<T extends StoredObject> {
       } catch (error) {
         if (!this.running) break;
         if (error instanceof WatchExpiredError) {
+          this.expiries++;
           this.logger.log('watch expired (410 Gone); relisting');
           continue;
         }

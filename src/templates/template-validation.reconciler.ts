@@ -63,6 +63,11 @@ export class TemplateValidationReconciler implements OnApplicationBootstrap, OnA
     });
   }
 
+  /** Resolves once no reconcile is waiting or running (tests: proof that the events were handled). */
+  idle(): Promise<void> {
+    return this.loop.idle();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
     await this.loop.stop();

@@ -54,6 +54,11 @@ export class SessionReconcileScheduler implements OnApplicationBootstrap, OnAppl
     this.deployments.start();
   }
 
+  /** Resolves once no reconcile is waiting or running (tests: proof that the events were handled). */
+  idle(): Promise<void> {
+    return this.loop.idle();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     for (const stop of this.teardown.splice(0)) stop();
     this.deployments.stop();

@@ -12,6 +12,9 @@ import {
   installedTemplate,
   startApplicationsApp,
 } from './applications-fixture.js';
+import { ApplicationInstallCache } from '../../src/applications/application-install.cache.js';
+import { TemplateCache } from '../../src/kubernetes/custom-resource.cache.js';
+import { eventHandled } from '../support/settled.js';
 
 const NOT_FOUND = { error: 'Application not found', message: 'The application does not exist or was deleted' };
 
@@ -123,7 +126,8 @@ describe('installing and uninstalling applications (§3.7, §5.7)', () => {
       (await env.k8s.applicationInstalls.get(application.id)).metadata.resourceVersion,
     ];
     const settled = await versions();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await eventHandled(env.app, env.app.get(TemplateCache), application.templateName, settled[0]);
+    await eventHandled(env.app, env.app.get(ApplicationInstallCache), application.id, settled[1]);
     expect(await versions()).toEqual(settled);
     expect(JSON.parse(body.manifest)).toMatchObject({ displayName: 'Firefox' });
   });

@@ -4,6 +4,8 @@ import { KubernetesNotFoundError } from '../../src/kubernetes/kubernetes-errors.
 import { createAccount, type TestAccount } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';
 import { type ApplicationsApp, catalogId, installApplication, startApplicationsApp } from './applications-fixture.js';
+import { ApplicationInstallCache } from '../../src/applications/application-install.cache.js';
+import { eventHandled } from '../support/settled.js';
 
 /** RECONCILER_ENABLED=false (§5.9): another controller owns Templates; the row still follows the status. */
 describe('applications with the reconciler switched off', () => {
@@ -21,7 +23,7 @@ describe('applications with the reconciler switched off', () => {
       catalogTemplateId: await catalogId(env, 'inkscape'),
     });
     expect((await env.k8s.applicationInstalls.get(application.id)).spec.templateName).toBe(application.templateName);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await eventHandled(env.app, env.app.get(ApplicationInstallCache), application.id);
     await expect(env.k8s.templates.get(application.templateName)).rejects.toBeInstanceOf(KubernetesNotFoundError);
     expect((await env.k8s.applicationInstalls.get(application.id)).status?.phase).toBeUndefined();
 

@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { WebSocket, WebSocketServer } from 'ws';
-import { type WebSocketAdmission, WebSocketAuthenticator } from '../../src/auth/websocket-authenticator.js';
+import { WebSocket } from 'ws';
+import { WebSocketAuthenticator } from '../../src/auth/websocket-authenticator.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -23,9 +22,8 @@ function connect(url: string, options: { protocols?: string[]; origin?: string }
   });
 }
 
-describe('WebSocket admission with the REST token (§8.1)', () => {
+describe('WebSocket admission with the REST token (§8.1), through the server’s own upgrade path', () => {
   let app: NestExpressApplication;
-  let server: Server;
   let base: string;
   let user: TestAccount;
   let operator: TestAccount;
@@ -34,32 +32,9 @@ describe('WebSocket admission with the REST token (§8.1)', () => {
     let url: string;
     ({ app, url } = await startTestApp({ CORS_ALLOWED_ORIGINS: 'http://localhost:5173' }));
     [user, operator] = await Promise.all([createAccount(app, url), createAccount(app, url, { role: 'operator' })]);
-
-    // A gateway as later issues build them: admit during the upgrade, refuse before the socket opens.
-    const admissions = new WeakMap<IncomingMessage, WebSocketAdmission>();
-    const wss = new WebSocketServer({
-      noServer: true,
-      handleProtocols: (_offered, request) => admissions.get(request)?.protocol ?? false,
-    });
-    const authenticator = app.get(WebSocketAuthenticator);
-    server = createServer();
-    server.on('upgrade', (request, socket, head) => {
-      const required = request.url?.startsWith('/api/v1/ws/cluster') ? 'operator' : 'user';
-      authenticator.admit(request, required).then(
-        (admission) => {
-          admissions.set(request, admission);
-          wss.handleUpgrade(request, socket, head, (ws) => ws.close(1000));
-        },
-        (error: unknown) => authenticator.refuse(socket, error),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `ws://127.0.0.1:${(server.address() as { port: number }).port}/api/v1/ws`;
+    base = `${url.replace(/^http/, 'ws')}/api/v1/ws`;
   });
-  afterAll(async () => {
-    server?.close();
-    await app?.close();
-  });
+  afterAll(() => app?.close());
 
   it('admits the query token the UI sends', async () => {
     expect(await connect(`${base}/sessions?token=${encodeURIComponent(user.token)}`)).toMatchObject({ status: 101 });

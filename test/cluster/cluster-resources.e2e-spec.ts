@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createAccount, type TestAccount, uniqueName } from '../support/accounts.js';
 import { kubectl } from '../support/kubectl.js';
+import { testNamespace } from '../support/namespace.js';
 import { startTestApp } from '../support/test-app.js';
 
 /** Whether kubectl finds the object (namespaced unless `namespace` is undefined). */
@@ -25,7 +26,7 @@ describe('cluster browsing and generic resources /api/v1/cluster (§3.9)', () =>
   let operator: TestAccount;
   let admin: TestAccount;
   let user: TestAccount;
-  const namespace = 'streamspace';
+  const namespace = testNamespace();
   const extraNamespace = uniqueName('extra');
   const foreignNamespace = uniqueName('foreign');
   const call = (

@@ -27,7 +27,8 @@ try {
 const cluster = await ControlPlane.start({ mode, binDir, log });
 if (stateFile) {
   const { kubeconfigPath, podLogFile, apiServerUrl, workDir, fakeNodeNames } = cluster;
-  writeFileSync(stateFile, JSON.stringify({ kubeconfigPath, podLogFile, apiServerUrl, workDir, fakeNodeNames }));
+  const state = { kubeconfigPath, podLogFile, apiServerUrl, workDir, fakeNodeNames, kubectl: join(binDir, 'kubectl') };
+  writeFileSync(stateFile, JSON.stringify(state));
 }
 const kubectl = join(binDir, 'kubectl');
 console.log(`

@@ -28,7 +28,9 @@ export interface ControlPlaneOptions {
   fakeNodes?: number;
   /** Full mode: number of static 1Ti PersistentVolumes without storage class (default 200). */
   persistentVolumes?: number;
-  /** Namespaces created after start (default ['streamspace']). */
+  /** Extra kube-apiserver flags, e.g. `--watch-cache=false` (watches then read etcd directly). */
+  apiServerArgs?: string[];
+  /** Namespaces created after start (default: $NAMESPACE, else 'streamspace', the server's default). */
   namespaces?: string[];
   log?: (line: string) => void;
 }
@@ -82,11 +84,14 @@ function assertBinaries(dir: string): void {
 // interrupted run leaves no etcd/apiserver behind. Must be synchronous.
 const exitHooks = new Set<() => void>();
 const runExitHooks = () => exitHooks.forEach((hook) => hook());
-// A signal ends the process without an 'exit' event: kill the children, then die of the signal.
+// A signal nobody else handles ends the process without an 'exit' event: kill the children, then
+// die of the signal. A process that handles the signal itself (npm run dev, npm run cluster) stops
+// its cluster in order with stop(); the 'exit' hook stays as the backstop.
 const onSignal = (signal: NodeJS.Signals) => {
+  if (process.listenerCount(signal) > 1) return;
   runExitHooks();
   process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  process.kill(process.pid, signal);
 };
 
 function addExitHook(hook: () => void): void {
@@ -123,6 +128,7 @@ export class ControlPlane {
     private readonly ports: { etcdClient: number; etcdPeer: number; apiServer: number; kwok: number },
     private readonly log: (line: string) => void,
     fakeNodes: number,
+    private readonly apiServerArgs: string[],
   ) {
     this.apiServerUrl = `https://127.0.0.1:${ports.apiServer}`;
     this.kubeconfigPath = join(workDir, 'kubeconfig.yaml');
@@ -153,6 +159,7 @@ export class ControlPlane {
       { etcdClient, etcdPeer, apiServer, kwok },
       opts.log ?? (() => {}),
       opts.fakeNodes ?? 2,
+      opts.apiServerArgs ?? [],
     );
     addExitHook(cp.exitHook);
     try {
@@ -180,6 +187,25 @@ export class ControlPlane {
     if (this.running.has(proc)) throw new Error('kube-apiserver is already running');
     this.spawnComponent('kube-apiserver', args);
     await this.waitForApiServer();
+  }
+
+  /**
+   * Compacts etcd's history up to its current revision, as the API server does every 5 minutes:
+   * a watch from an older resourceVersion is then answered 410 Gone. Resolves with the revision.
+   */
+  async compactEtcd(): Promise<number> {
+    const etcd = async (path: string, body: object) => {
+      const response = await fetch(`http://127.0.0.1:${this.ports.etcdClient}/v3/kv/${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`etcd ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { header: { revision: string } };
+    };
+    // Any range answers with the store's current revision in its header.
+    const { header } = await etcd('range', { key: Buffer.from('/').toString('base64') });
+    await etcd('compaction', { revision: header.revision, physical: true });
+    return Number(header.revision);
   }
 
   /** Runs kubectl against this cluster; resolves with stdout, rejects with stderr. */
@@ -219,7 +245,10 @@ export class ControlPlane {
   }
 
   private killNow(): void {
-    for (const proc of this.running.keys()) proc.kill('SIGKILL');
+    for (const proc of this.running.keys()) {
+      this.expectedExits.add(proc);
+      proc.kill('SIGKILL');
+    }
     rmSync(this.workDir, { recursive: true, force: true });
   }
 
@@ -243,7 +272,7 @@ export class ControlPlane {
       await this.createFakeNodesAndVolumes(opts.persistentVolumes ?? 200);
     }
     await Promise.all([
-      this.createNamespaces(opts.namespaces ?? ['streamspace']),
+      this.createNamespaces(opts.namespaces ?? [process.env.NAMESPACE ?? 'streamspace']),
       this.applyCrds(opts.crdDir ?? join(REPO_ROOT, 'helm', 'streamspace-api', 'crds')),
     ]);
     if (this.mode === 'full') await this.waitForFakeNodes();
@@ -358,6 +387,7 @@ export class ControlPlane {
       // Close open watches on SIGTERM instead of letting them hold the shutdown up to --request-timeout
       // (60 s): stopApiServer() then takes ~1 s instead of running into the SIGKILL grace period.
       '--shutdown-watch-termination-grace-period=2s',
+      ...this.apiServerArgs,
     ]);
   }
 
@@ -529,7 +559,9 @@ export class ControlPlane {
     const fd = openSync(logFile, 'a');
     let proc: ChildProcess;
     try {
-      proc = spawn(join(this.binDir, name), args, { stdio: ['ignore', fd, fd] });
+      // Own process group: a terminal's Ctrl-C reaches only our process, which stops the
+      // components in order (dependants first) instead of all of them dying at once.
+      proc = spawn(join(this.binDir, name), args, { stdio: ['ignore', fd, fd], detached: true });
     } finally {
       closeSync(fd);
     }

@@ -5,6 +5,7 @@ import type { K8sService } from '../../src/kubernetes/k8s.service.js';
 import { eventually } from '../support/eventually.js';
 import { kubectl } from '../support/kubectl.js';
 import { startKubernetesModule } from '../support/kubernetes.js';
+import { testNamespace } from '../support/namespace.js';
 
 const logLine = (text: string) => `${new Date().toISOString()} stdout F ${text}\n`;
 
@@ -12,7 +13,7 @@ const logLine = (text: string) => `${new Date().toISOString()} stdout F ${text}\
 describe('full-mode test cluster', () => {
   let k8s: K8sService;
   let close: () => Promise<void>;
-  const namespace = 'streamspace';
+  const namespace = testNamespace();
 
   beforeAll(async () => {
     ({ k8s, close } = await startKubernetesModule());

@@ -4,6 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createAccount, type TestAccount } from '../support/accounts.js';
+import { testNamespace } from '../support/namespace.js';
 import { createTemplate, launchSession } from '../support/sessions.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -102,9 +103,9 @@ describe('dashboards (§3.11)', () => {
     await db.query(
       `INSERT INTO sessions (name, namespace, username, template_name, state, cpu, memory, cpu_millicores, memory_mib,
                              persistent_home, idle_timeout, max_session_duration, deleted_at)
-       SELECT $1 || '-old-' || n, 'streamspace', $2, $1, 'terminated', '1', '1Gi', 1000, 1024, true, '30m', '8h', now()
+       SELECT $1 || '-old-' || n, $3, $2, $1, 'terminated', '1', '1Gi', 1000, 1024, true, '30m', '8h', now()
          FROM generate_series(1, 100) AS n`,
-      [own, user.username],
+      [own, user.username, testNamespace()],
     );
     const ranked = (await get('/templates').expect(200)).body.templates;
     expect(ranked.length).toBeLessThanOrEqual(20);

@@ -131,6 +131,34 @@ describe('HTTP conventions (api-contract §1)', () => {
     expect(Object.keys(document.body.paths)).toEqual(expect.arrayContaining(['/api/v1/health', '/api/v1/version']));
   });
 
+  it('lists the OpenAPI tags as a user meets them, and every operation under one of them', async () => {
+    const document = await request(url).get('/api/docs-json').expect(200);
+    expect((document.body.tags as Array<{ name: string }>).map((tag) => tag.name)).toEqual([
+      'auth',
+      'sessions',
+      'templates',
+      'catalog',
+      'applications',
+      'sharing',
+      'preferences',
+      'users',
+      'dashboard',
+      'groups',
+      'config',
+      'nodes',
+      'cluster',
+      'metrics',
+      'health',
+    ]);
+    const listed = new Set((document.body.tags as Array<{ name: string }>).map((tag) => tag.name));
+    const unlisted = Object.entries(document.body.paths as Record<string, Record<string, { tags?: string[] }>>)
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({ route: `${method} ${path}`, tags: operation.tags })),
+      )
+      .filter((operation) => !operation.tags?.length || operation.tags.some((tag) => !listed.has(tag)));
+    expect(unlisted).toEqual([]);
+  });
+
   it('names in the OpenAPI document who may call every operation', async () => {
     const document = await request(url).get('/api/docs-json').expect(200);
     const operations = Object.entries(

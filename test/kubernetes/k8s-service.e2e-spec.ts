@@ -17,6 +17,7 @@ import {
 import type { SessionCache } from '../../src/kubernetes/custom-resource.cache.js';
 import { kubectl } from '../support/kubectl.js';
 import { sessionManifest, startKubernetesModule } from '../support/kubernetes.js';
+import { testNamespace } from '../support/namespace.js';
 
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
@@ -164,15 +165,15 @@ describe('K8sService against a real API server', () => {
   });
 
   it('says which permission the server lacks when its identity may not act (500, not the caller’s fault)', async () => {
-    await kubectl(['create', 'serviceaccount', 'powerless', '-n', 'streamspace']).catch(() => undefined);
-    const token = (await kubectl(['create', 'token', 'powerless', '-n', 'streamspace'])).trim();
+    await kubectl(['create', 'serviceaccount', 'powerless', '-n', testNamespace()]).catch(() => undefined);
+    const token = (await kubectl(['create', 'token', 'powerless', '-n', testNamespace()])).trim();
     const limited = await startKubernetesModule({ KUBECONFIG: kubeconfigVariant(scratch, { token }) });
     try {
       await expect(limited.k8s.sessions.list()).rejects.toMatchObject({
         constructor: KubernetesPermissionError,
         status: 500,
         error: 'Kubernetes permission denied',
-        message: "The server may not list sessions in namespace 'streamspace'",
+        message: `The server may not list sessions in namespace '${testNamespace()}'`,
       });
     } finally {
       await limited.close();

@@ -7,6 +7,7 @@ import { ClusterEndpoint } from '../../src/websocket/cluster.endpoint.js';
 import { createAccount, type TestAccount } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';
 import { kubectl } from '../support/kubectl.js';
+import { testNamespace } from '../support/namespace.js';
 import { startTestApp } from '../support/test-app.js';
 import { openSocket, type RecordingSocket, wsUrl } from '../support/websocket.js';
 
@@ -56,7 +57,7 @@ describe('cluster figures: GET /api/v1/metrics and /ws/cluster (§3.12, §4.9, �
       .cluster;
     const name = `metrics-probe-${Date.now()}`;
     await kubectl(
-      ['apply', '-n', 'streamspace', '-f', '-'],
+      ['apply', '-n', testNamespace(), '-f', '-'],
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Pod',
@@ -76,7 +77,7 @@ describe('cluster figures: GET /api/v1/metrics and /ws/cluster (§3.12, §4.9, �
         expect(BigInt(after.resources.memory.used) - BigInt(before.resources.memory.used)).toBe(64n * 1024n * 1024n);
       }, 30_000);
     } finally {
-      await kubectl(['delete', 'pod', '-n', 'streamspace', name, '--wait=false', '--grace-period=0', '--force']);
+      await kubectl(['delete', 'pod', '-n', testNamespace(), name, '--wait=false', '--grace-period=0', '--force']);
     }
   });
 

@@ -67,6 +67,7 @@ export default async function globalSetup(): Promise<void> {
     process.env.DATABASE_URL = url.toString();
     process.env.KUBECONFIG = state.kubeconfigPath;
     process.env.STREAMSPACE_TEST_POD_LOG_FILE = state.podLogFile;
+    process.env.STREAMSPACE_TEST_KUBECTL = state.kubectl;
   } catch (error) {
     await dropDatabase();
     rmSync(stateDir, { recursive: true, force: true });

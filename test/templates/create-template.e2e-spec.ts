@@ -4,6 +4,7 @@ import request from 'supertest';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import { KubernetesNotFoundError } from '../../src/kubernetes/kubernetes-errors.js';
 import { createAccount, type TestAccount, uniqueName } from '../support/accounts.js';
+import { testNamespace } from '../support/namespace.js';
 import { startTestApp } from '../support/test-app.js';
 
 describe('POST and GET /api/v1/templates/:id (§3.5)', () => {
@@ -37,7 +38,7 @@ describe('POST and GET /api/v1/templates/:id (§3.5)', () => {
     const created = await post(operator, { ...body, namespace: 'ignored', usageCount: 99 }).expect(201);
     expect(created.body).toEqual({
       name: body.name,
-      namespace: 'streamspace',
+      namespace: testNamespace(),
       displayName: 'Firefox',
       description: '',
       category: 'Other',

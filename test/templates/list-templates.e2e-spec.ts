@@ -5,6 +5,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createAccount, type TestAccount, uniqueName } from '../support/accounts.js';
+import { testNamespace } from '../support/namespace.js';
 import { startTestApp } from '../support/test-app.js';
 
 describe('GET /api/v1/templates (§3.5)', () => {
@@ -34,7 +35,7 @@ describe('GET /api/v1/templates (§3.5)', () => {
         `INSERT INTO sessions (name, namespace, username, template_name, state, cpu, memory, cpu_millicores, memory_mib,
                                persistent_home, idle_timeout, max_session_duration, deleted_at)
          VALUES ($1, $2, 'alice', $3, 'running', '1000m', '2Gi', 1000, 2048, true, '30m', '8h', $4)`,
-        [uniqueName('s'), extra.namespace ?? 'streamspace', templateName, extra.deleted ? new Date() : null],
+        [uniqueName('s'), extra.namespace ?? testNamespace(), templateName, extra.deleted ? new Date() : null],
       );
     }
   };

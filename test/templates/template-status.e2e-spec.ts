@@ -8,6 +8,8 @@ import { createScratchDatabase } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
 import { kubectl } from '../support/kubectl.js';
 import { startTestApp } from '../support/test-app.js';
+import { TemplateCache } from '../../src/kubernetes/custom-resource.cache.js';
+import { eventHandled } from '../support/settled.js';
 
 /**
  * Each replica set here gets its own namespace and database, so which replica leads (and so
@@ -105,8 +107,8 @@ describe('Template validation status (§5.3)', () => {
       await kubectl(['-n', replicas.namespace, 'label', 'template', name, 'touched=yes']);
       const labelled = await leader.get(K8sService).templates.get(name);
       expect(labelled.metadata.labels).toMatchObject({ touched: 'yes' });
-      await new Promise((resolve) => setTimeout(resolve, 1000));
       // The label change reached the reconciler as an event; a status rewrite would change the version.
+      await eventHandled(leader, leader.get(TemplateCache), name, labelled.metadata.resourceVersion);
       expect((await leader.get(K8sService).templates.get(name)).metadata.resourceVersion).toBe(
         labelled.metadata.resourceVersion,
       );
@@ -138,7 +140,7 @@ describe('Template validation status (§5.3)', () => {
       await eventually(() => expect(app.get(LeaderElection).isLeader).toBe(true));
       const name = uniqueName('unchecked');
       await applyTemplate(replicas.namespace, name, { displayName: 'Unchecked', baseImage: NO_BREAK_SPACE_IMAGE });
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await eventHandled(app, app.get(TemplateCache), name);
       expect(await status(app, name)).toBeUndefined();
     } finally {
       await replicas.cleanup();

@@ -7,6 +7,7 @@ import { KubernetesNotFoundError } from '../../src/kubernetes/kubernetes-errors.
 import { createAccount, type TestAccount, uniqueName } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';
 import { kubectl } from '../support/kubectl.js';
+import { testNamespace } from '../support/namespace.js';
 import { startTestApp } from '../support/test-app.js';
 
 describe('PATCH and DELETE /api/v1/templates/:id (§3.5)', () => {
@@ -179,7 +180,7 @@ describe('PATCH and DELETE /api/v1/templates/:id (§3.5)', () => {
     const name = await createTemplate();
     await kubectl([
       '-n',
-      'streamspace',
+      testNamespace(),
       'patch',
       'template',
       name,

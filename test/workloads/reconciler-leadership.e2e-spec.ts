@@ -11,6 +11,8 @@ import {
   unique,
 } from './workloads-fixture.js';
 import { unlessNotFound } from '../../src/kubernetes/kubernetes-errors.js';
+import { SessionCache } from '../../src/kubernetes/custom-resource.cache.js';
+import { eventHandled } from '../support/settled.js';
 
 /** Only the leader reconciles; a replica that becomes leader makes a full pass (api-contract §5.9). */
 describe('Session workloads reconciler and leadership', () => {
@@ -38,7 +40,7 @@ describe('Session workloads reconciler and leadership', () => {
     const name = unique('alice-firefox');
     await createSession(k8s, name, unique('alice'), { template, state: 'running', persistentHome: false });
 
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await eventHandled(follower.app, follower.app.get(SessionCache), name);
     expect(follower.app.get(LeaderElection).isLeader).toBe(false);
     expect(await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`))).toBeUndefined();
     expect((await k8s.sessions.get(name)).status).toBeUndefined();

@@ -3,6 +3,8 @@ import { LeaderElection } from '../../src/database/leader-election.js';
 import { homeVolumeName } from '../../src/kubernetes/names.js';
 import { type WorkloadsApp, createSession, startWorkloadsApp, templateSpec, unique } from './workloads-fixture.js';
 import { unlessNotFound } from '../../src/kubernetes/kubernetes-errors.js';
+import { SessionCache } from '../../src/kubernetes/custom-resource.cache.js';
+import { eventHandled } from '../support/settled.js';
 
 /** RECONCILER_ENABLED=false lets another controller own the workloads (api-contract §5.9). */
 describe('Session workloads reconciler switched off', () => {
@@ -22,8 +24,7 @@ describe('Session workloads reconciler switched off', () => {
     await createSession(k8s, name, user, { template, state: 'running' });
     expect(app.get(LeaderElection).isLeader).toBe(true);
 
-    // Long enough for an enabled reconciler to create everything (it takes well under a second).
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await eventHandled(app, app.get(SessionCache), name);
     expect(await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`))).toBeUndefined();
     expect(await unlessNotFound(k8s.services.get(namespace, `ss-${name}`))).toBeUndefined();
     expect(await unlessNotFound(k8s.ingresses.get(namespace, `ss-${name}`))).toBeUndefined();

@@ -14,6 +14,9 @@ import {
   unique,
 } from './workloads-fixture.js';
 import { unlessNotFound } from '../../src/kubernetes/kubernetes-errors.js';
+import { SessionCache } from '../../src/kubernetes/custom-resource.cache.js';
+import { ManagedDeploymentCache } from '../../src/workloads/managed-deployment.cache.js';
+import { eventHandled } from '../support/settled.js';
 
 const DOMAIN = 'apps.streamspace.test';
 
@@ -200,7 +203,14 @@ describe('Session workloads reconciler', () => {
     );
     const stable = after.metadata.resourceVersion;
     // Its own status write and Deployment events trigger more passes; none of them writes again.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const deployment = (await unlessNotFound(k8s.deployments.get(namespace, `ss-${name}`)))!;
+    await eventHandled(
+      env.app,
+      env.app.get(ManagedDeploymentCache),
+      deployment.metadata!.name!,
+      deployment.metadata!.resourceVersion,
+    );
+    await eventHandled(env.app, env.app.get(SessionCache), name, stable);
     expect((await k8s.sessions.get(name)).metadata.resourceVersion).toBe(stable);
   });
 
