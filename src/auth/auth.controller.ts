@@ -3,13 +3,15 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsRespon
 import { ApiError } from '../common/api-error.js';
 import { AnswerUnusableBodyWith } from '../common/json-body.js';
 import { validateBody } from '../common/validation.js';
-import { LoginDto, LoginResponse, RefreshDto, SetupDto } from './auth.dto.js';
+import { ChangePasswordDto, changePasswordBody, LoginDto, LoginResponse, RefreshDto, SetupDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 import type { Principal } from '../common/principal.js';
 import { CurrentUser, Public, Roles } from '../common/roles.decorator.js';
 import { SetupService, type SetupStatus, setupBodyRefused } from './setup.service.js';
 
 const loginBodyRefused = () => new ApiError(400, 'Invalid request body', 'username and password are required');
+const changePasswordBodyRefused = () =>
+  new ApiError(400, 'Invalid request', 'oldPassword and newPassword are required strings');
 const refreshBodyRefused = () => new ApiError(400, 'Invalid request body', 'token is required');
 
 /** Login, refresh, logout and the first-run setup wizard (api-contract §3.1). */
@@ -53,6 +55,25 @@ export class AuthController {
   async logout(@CurrentUser() caller: Principal) {
     await this.auth.logout(caller);
     return { message: 'Logged out successfully' };
+  }
+
+  @Post('change-password')
+  @Roles('user')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Change the caller's password; every other token of the caller is revoked",
+    description: 'Also accepts `{"oldPassword": {"currentPassword", "newPassword"}}`, as the Settings page sends it.',
+  })
+  @ApiBody({ type: ChangePasswordDto })
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong current passwords (counted as failed logins)' })
+  async changePassword(
+    @CurrentUser() caller: Principal,
+    @Body() body: unknown,
+    @Ip() clientAddress: string | undefined,
+  ) {
+    const dto = validateBody(ChangePasswordDto, changePasswordBody(body), changePasswordBodyRefused);
+    await this.auth.changePassword(caller, dto.oldPassword, dto.newPassword, clientAddress);
+    return { message: 'Password changed successfully' };
   }
 
   @Get('setup/status')

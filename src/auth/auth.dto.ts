@@ -26,6 +26,21 @@ export class SetupDto {
   @ApiProperty({ example: 'admin@example.com' }) @IsString() email!: string;
 }
 
+/** §3.18. The Settings page nests its fields in `oldPassword`; `changePasswordBody` flattens that first. */
+export class ChangePasswordDto {
+  @ApiProperty({ format: 'password' }) @IsString() @Length(1, 128) oldPassword!: string;
+  @ApiProperty({ format: 'password', minLength: 12, maxLength: 128 }) @IsString() newPassword!: string;
+}
+
+/** `{oldPassword, newPassword}` as documented, or `{oldPassword: {currentPassword, newPassword}}` as the dashboard sends it. */
+export function changePasswordBody(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return body;
+  const { oldPassword, newPassword } = body as Record<string, unknown>;
+  if (typeof oldPassword !== 'object' || oldPassword === null) return body;
+  const nested = oldPassword as Record<string, unknown>;
+  return { oldPassword: nested.currentPassword, newPassword: nested.newPassword ?? newPassword };
+}
+
 export class LoginResponse {
   @ApiProperty() token!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;

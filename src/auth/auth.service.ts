@@ -3,9 +3,10 @@ import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
+import { passwordProblem } from '../common/password-policy.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { PrincipalChanges } from '../users/principal-changes.js';
-import { UserEntity } from '../users/user.entity.js';
+import { newPasswordColumns, UserEntity } from '../users/user.entity.js';
 import { toUserView } from '../users/user.view.js';
 import { UsersService } from '../users/users.service.js';
 import type { LoginResponse } from './auth.dto.js';
@@ -16,6 +17,8 @@ import { RevokedTokenEntity, type RevocationReason } from './revoked-token.entit
 import { invalidToken, LOGIN_LIFETIME_SECONDS, TokenService } from './token.service.js';
 
 const invalidCredentials = () => new ApiError(401, 'Invalid credentials', 'Invalid username or password');
+/** 400, never 401: the dashboard logs out on any 401 (§3.18). */
+const wrongCurrentPassword = () => new ApiError(400, 'Invalid current password', 'The current password is not correct');
 const tokenRevoked = () => new ApiError(401, 'Token revoked', 'This token is no longer valid; log in again');
 
 /** Login, refresh (rotating) and logout (api-contract §3.1). */
@@ -62,6 +65,44 @@ export class AuthService {
       expiresAt: issued.expiresAt.toISOString(),
       user: toUserView(user, { groups: await this.users.groupIds(user.id) }),
     };
+  }
+
+  /**
+   * Self-service password change (§3.18). A wrong current password counts as a failed login for
+   * throttling. Success revokes every other token of the user; the caller's stays valid.
+   */
+  async changePassword(
+    caller: Principal,
+    currentPassword: string,
+    newPassword: string,
+    clientAddress: string | undefined,
+  ): Promise<void> {
+    const problem = passwordProblem(newPassword);
+    if (problem)
+      throw new ApiError(400, 'Invalid request', problem, { details: [{ field: 'newPassword', message: problem }] });
+    const attempt = this.throttle.admit(caller.username, clientAddress);
+    let user: UserEntity | undefined;
+    try {
+      user = await this.userWithPassword(caller.username, currentPassword);
+    } catch (error) {
+      attempt.release();
+      throw error;
+    }
+    if (user?.id !== caller.id) {
+      attempt.failed();
+      throw wrongCurrentPassword();
+    }
+    attempt.succeeded();
+    const passwordHash = await this.hasher.hash(newPassword);
+    // The new password revokes every earlier token (tokens_valid_after) but the caller's own, on
+    // every replica's principal cache too.
+    await this.db.transaction(async (manager) => {
+      await manager.update(UserEntity, caller.id, {
+        ...newPasswordColumns(passwordHash, caller.tokenId),
+        updatedAt: new Date(),
+      });
+      await this.principals.announce(manager, { userId: caller.id });
+    });
   }
 
   /** The local account with this username (any case) and password, if there is one. */
