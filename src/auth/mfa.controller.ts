@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
 import { Roles } from '../common/roles.decorator.js';
@@ -31,7 +31,8 @@ export class MfaController {
   @Post(':id/verify-setup')
   @HttpCode(501)
   @ApiOperation({ summary: 'Not available (501)' })
-  verifySetup(): never {
+  // The id is not read, but it is a path name like any other (§1.4: hostile names are 400 first).
+  verifySetup(@Param('id') _id: string): never {
     throw notAvailable();
   }
 
@@ -45,7 +46,7 @@ export class MfaController {
   @Delete(':id')
   @HttpCode(501)
   @ApiOperation({ summary: 'Not available (501)' })
-  remove(): never {
+  remove(@Param('id') _id: string): never {
     throw notAvailable();
   }
 }

@@ -3,7 +3,6 @@ import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '../common/principal.js';
 import { CurrentUser, Roles } from '../common/roles.decorator.js';
-import { PathKey } from '../common/validation.js';
 import { AcceptInvitationDto, CreateInvitationDto, CreateShareDto } from './sharing.dto.js';
 import { SharingService } from './sharing.service.js';
 
@@ -87,7 +86,7 @@ export class SharingController {
 
   @Delete('invitations/:token')
   @ApiOperation({ summary: 'Revoke an invitation (its creator, operators, admins)' })
-  async revokeInvitation(@CurrentUser() caller: Principal, @PathKey('token') token: string) {
+  async revokeInvitation(@CurrentUser() caller: Principal, @Param('token') token: string) {
     await this.sharing.revokeInvitation(caller, token);
     return { message: 'Invitation revoked' };
   }
@@ -96,7 +95,7 @@ export class SharingController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept an invitation: a share at its level for the caller (operators: userId)' })
   @ApiBody({ type: AcceptInvitationDto, required: false })
-  async accept(@CurrentUser() caller: Principal, @PathKey('token') token: string, @Body() body: AcceptInvitationDto) {
+  async accept(@CurrentUser() caller: Principal, @Param('token') token: string, @Body() body: AcceptInvitationDto) {
     return { ...(await this.sharing.accept(caller, token, body ?? {})), message: 'Invitation accepted' };
   }
 

@@ -145,6 +145,7 @@ describe('HTTP conventions (api-contract §1)', () => {
       'dashboard',
       'groups',
       'config',
+      'audit',
       'nodes',
       'cluster',
       'metrics',
