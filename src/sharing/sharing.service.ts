@@ -307,20 +307,13 @@ export class SharingService {
   }
 }
 
-interface ShareRow {
-  id: string;
-  sessionId: string;
-  ownerUserId: string | null;
-  sharedWithUserId: string;
-  permissionLevel: PermissionLevel;
-  shareToken: string;
-  createdAt: Date;
-  expiresAt: Date | null;
-  acceptedAt: Date | null;
-  username: string;
-  fullName: string;
-  email: string;
-}
+/** A view as PostgreSQL answers it: the named timestamps as Date (null for optional ones), not ISO text. */
+type RowOf<View, Timestamps extends keyof View> = Omit<View, Timestamps> & {
+  [K in Timestamps]-?: undefined extends View[K] ? Date | null : Date;
+};
+
+type ShareRow = RowOf<Omit<ShareView, 'user'>, 'createdAt' | 'expiresAt' | 'acceptedAt'> &
+  Omit<ShareView['user'], 'id'>;
 
 const toShareView = ({ username, fullName, email, createdAt, expiresAt, acceptedAt, ...row }: ShareRow): ShareView => ({
   ...row,
@@ -330,17 +323,7 @@ const toShareView = ({ username, fullName, email, createdAt, expiresAt, accepted
   user: { id: row.sharedWithUserId, username, fullName, email },
 });
 
-interface InvitationRow {
-  id: string;
-  sessionId: string;
-  createdBy: string | null;
-  invitationToken: string;
-  permissionLevel: PermissionLevel;
-  maxUses: number;
-  useCount: number;
-  expiresAt: Date | null;
-  createdAt: Date;
-}
+type InvitationRow = RowOf<Omit<InvitationView, 'isExpired' | 'isExhausted'>, 'createdAt' | 'expiresAt'>;
 
 interface InvitationRecord {
   id: string;
@@ -352,17 +335,7 @@ interface InvitationRecord {
   expiresAt: Date | null;
 }
 
-interface CollaboratorRow {
-  id: string;
-  sessionId: string;
-  userId: string;
-  permissionLevel: PermissionLevel;
-  joinedAt: Date;
-  lastActivity: Date;
-  isActive: boolean;
-  username: string;
-  fullName: string;
-}
+type CollaboratorRow = RowOf<Omit<CollaboratorView, 'user'>, 'joinedAt' | 'lastActivity'> & CollaboratorView['user'];
 
 interface SharedSessionRow {
   id: string;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LEADER_RETRY_MS } from '../../src/database/leader-election.js';
 import { createScratchDatabase } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
+import { applyTemplate } from '../support/sessions.js';
 import { kubectl } from '../support/kubectl.js';
-import { uniqueName } from '../support/accounts.js';
 import { adminBearer, type Replica, replicaEnvironment, startReplica } from '../support/replica.js';
 
 /**
@@ -42,16 +42,7 @@ describe('leader killed', () => {
 
     // The survivor now reconciles: a session launched through it gets its Deployment.
     const bearer = await adminBearer(survivor.url, env);
-    const template = uniqueName('tpl');
-    await kubectl(
-      ['apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'stream.space/v1alpha1',
-        kind: 'Template',
-        metadata: { name: template, namespace: 'streamspace' },
-        spec: { displayName: template, baseImage: 'nginx:1.27' },
-      }),
-    );
+    const template = await applyTemplate('streamspace');
     const created = await eventually(async () => {
       const response = await fetch(`${survivor.url}/api/v1/sessions`, {
         method: 'POST',

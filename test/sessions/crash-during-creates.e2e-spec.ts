@@ -4,6 +4,7 @@ import pg from 'pg';
 import { uniqueName } from '../support/accounts.js';
 import { createScratchDatabase } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
+import { applyTemplate } from '../support/sessions.js';
 import { kubectl } from '../support/kubectl.js';
 import { adminBearer, type Replica, replicaEnvironment, startReplica } from '../support/replica.js';
 
@@ -40,16 +41,7 @@ describe('server killed with SIGKILL during session creates', () => {
         body: JSON.stringify(body),
       });
 
-    const template = uniqueName('tpl');
-    await kubectl(
-      ['apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'stream.space/v1alpha1',
-        kind: 'Template',
-        metadata: { name: template, namespace: NAMESPACE },
-        spec: { displayName: template, baseImage: 'nginx:1.27' },
-      }),
-    );
+    const template = await applyTemplate(NAMESPACE);
     const usernames = Array.from({ length: USERS }, () => uniqueName('crash'));
     for (const username of usernames) {
       const response = await post(server.url, '/users', {

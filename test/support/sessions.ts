@@ -5,12 +5,27 @@ import { Clock } from '../../src/common/clock.js';
 import { K8sService } from '../../src/kubernetes/k8s.service.js';
 import type { TestAccount } from './accounts.js';
 import { uniqueName } from './accounts.js';
+import { kubectl } from './kubectl.js';
 
 /** A Template in the test namespace, for launching sessions. */
 export async function createTemplate(app: INestApplication, name = uniqueName('tpl')): Promise<string> {
   await app
     .get(K8sService)
     .templates.create({ metadata: { name }, spec: { displayName: name, baseImage: 'nginx:1.27' } });
+  return name;
+}
+
+/** A Template written with kubectl, for servers that run in processes of their own. */
+export async function applyTemplate(namespace: string, name = uniqueName('tpl')): Promise<string> {
+  await kubectl(
+    ['apply', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'stream.space/v1alpha1',
+      kind: 'Template',
+      metadata: { name, namespace },
+      spec: { displayName: name, baseImage: 'nginx:1.27' },
+    }),
+  );
   return name;
 }
 
